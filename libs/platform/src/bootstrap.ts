@@ -1,0 +1,82 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type BaseConfig, baseConfigSchema, ConfigError, loadConfig, port } from '@gatehouse/config';
+import { CORRELATION_HEADER, createLogger, type Logger, sanitizeCorrelationId, withCorrelationId } from '@gatehouse/observability';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { AppExceptionFilter } from './exception.filter';
+import { NestPinoLogger } from './nest-logger';
+
+export interface ServiceAppOptions {
+  module: Type<unknown> | DynamicModule;
+  logger: Logger;
+  title: string;
+  description: string;
+  /** Largest JSON or form body accepted, e.g. `1mb`. */
+  bodyLimit?: string;
+}
+
+/** Builds a service's Nest application with the platform's body limits, errors, correlation ids and /docs. */
+export async function createServiceApp(options: ServiceAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    logger: new NestPinoLogger(options.logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const limit = options.bodyLimit ?? '1mb';
+  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 100 });
+  app.use((request: { headers: Record<string, unknown> }, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    const correlationId = sanitizeCorrelationId(request.headers[CORRELATION_HEADER]) ?? randomUUID();
+    response.setHeader(CORRELATION_HEADER, correlationId);
+    withCorrelationId(correlationId, next);
+  });
+  app.useGlobalFilters(new AppExceptionFilter(options.logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export interface RunServiceOptions<S extends z.ZodRawShape> {
+  service: string;
+  defaultPort: number;
+  title: string;
+  description: string;
+  config: S;
+  module(config: z.infer<z.ZodObject<typeof baseConfigSchema & { PORT: ReturnType<typeof port> } & S>>, logger: Logger): DynamicModule | Type<unknown>;
+  /** Runs after the HTTP server listens (e.g. the gateway's data plane). */
+  afterListen?(app: INestApplication, logger: Logger): Promise<void>;
+}
+
+/** `main.ts` of every service: validate config (exit 1 naming the variable), boot, listen. */
+export async function runService<S extends z.ZodRawShape>(options: RunServiceOptions<S>): Promise<INestApplication> {
+  let config: BaseConfig & { PORT: number };
+  try {
+    config = loadConfig({ ...baseConfigSchema, PORT: port(options.defaultPort), ...options.config }) as BaseConfig & { PORT: number };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${options.service}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ service: options.service, level: config.LOG_LEVEL });
+  try {
+    const app = await createServiceApp({ module: options.module(config as never, logger), logger, title: options.title, description: options.description });
+    await app.listen(config.PORT, process.env.HOST ?? '0.0.0.0');
+    logger.info({ port: config.PORT }, `${options.service} listening on :${config.PORT}`);
+    await options.afterListen?.(app, logger);
+    return app;
+  } catch (error) {
+    logger.fatal({ err: error }, `${options.service} failed to start`);
+    process.exit(1);
+  }
+}
