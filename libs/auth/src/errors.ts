@@ -28,6 +28,7 @@ export const tokenErrorCodes = {
 /** RFC 6750 section 3.1 error names used in `WWW-Authenticate: Bearer`. */
 export type BearerErrorName = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
+/** One of the stable `ERR_TOKEN_*` codes. */
 export type TokenErrorCode = keyof typeof tokenErrorCodes;
 
 /** A bearer token was refused. `message` is for logs and never contains the token. */
@@ -49,10 +50,12 @@ export class TokenError extends Error {
   }
 }
 
+/** Narrows an unknown error to a TokenError. */
 export function isTokenError(value: unknown): value is TokenError {
   return value instanceof TokenError;
 }
 
+/** Extra auth-params of a Bearer challenge. */
 export interface BearerChallengeOptions {
   /** `realm` auth-param; omitted when not given. */
   realm?: string;

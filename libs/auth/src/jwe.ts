@@ -22,7 +22,7 @@ export interface DecryptedJwe {
  * key from the local ring and bound to the header's alg. Decryption uses node:crypto
  * synchronously; an `epk` must be a valid point on the key's own curve.
  */
-export function decryptJwe(token: string, segments: string[], keys: DecryptionKeyRing, now: number): DecryptedJwe {
+export function decryptJwe(segments: readonly string[], keys: DecryptionKeyRing, now: number, counters?: { decryptions: number }): DecryptedJwe {
   const header = decodeJsonObject(segments[0]!);
   if (header === null) throw new TokenError('ERR_TOKEN_MALFORMED', 'token header is not base64url-encoded JSON object');
   if (typeof header.alg !== 'string' || !allowedAlgorithms.has(header.alg)) throw new TokenError('ERR_TOKEN_ALG', 'token alg is not one of ECDH-ES+A256KW, RSA-OAEP-256');
@@ -37,6 +37,7 @@ export function decryptJwe(token: string, segments: string[], keys: DecryptionKe
   const [encryptedKey, iv, ciphertext, tag] = segments.slice(1).map(decodeBase64url);
   if (!encryptedKey || !iv || !ciphertext || !tag) throw new TokenError('ERR_TOKEN_MALFORMED', 'a token segment is not base64url');
   if (iv.length !== 12 || tag.length !== 16) throw new TokenError('ERR_TOKEN_MALFORMED', 'A256GCM needs a 96-bit iv and a 128-bit tag');
+  if (counters) counters.decryptions += 1;
   const cek = material.alg === 'ECDH-ES+A256KW' ? ecdhContentKey(header, material, encryptedKey) : rsaContentKey(material, encryptedKey);
   let plaintext: Buffer;
   try {

@@ -19,7 +19,7 @@ export interface VerifiedJws {
  * single algorithm must equal the header's, then the signature with node:crypto, and only
  * then the payload is parsed.
  */
-export function verifyJws(token: string, keys: VerificationKeyRing, now: number): VerifiedJws {
+export function verifyJws(token: string, keys: VerificationKeyRing, now: number, counters?: { signatureChecks: number }): VerifiedJws {
   const first = token.indexOf('.');
   const last = token.lastIndexOf('.');
   if (first <= 0 || last === first || token.indexOf('.', first + 1) !== last) throw new TokenError('ERR_TOKEN_MALFORMED', 'a signed token has exactly three segments');
@@ -39,6 +39,7 @@ export function verifyJws(token: string, keys: VerificationKeyRing, now: number)
   const payloadBytes = decodeBase64url(token.slice(first + 1, last));
   if (payloadBytes === null) throw new TokenError('ERR_TOKEN_MALFORMED', 'token payload is not base64url');
   let valid: boolean;
+  if (counters) counters.signatureChecks += 1;
   try {
     valid = verifySignature(material.digest, Buffer.from(token.slice(0, last), 'latin1'), material.verifyKey, signature);
   } catch (error) {

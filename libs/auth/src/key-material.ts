@@ -2,7 +2,9 @@ import { createPrivateKey, createPublicKey, type KeyObject, type VerifyKeyObject
 import type { encryptionAlgorithms, PublicJwk, signingAlgorithms } from '@gatehouse/contracts';
 import type { JWK } from 'jose';
 
+/** JWS algorithms a signing key may be bound to. */
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
+/** JWE key-management algorithms an encryption key may be bound to. */
 export type KeyManagementAlgorithm = (typeof encryptionAlgorithms)[number];
 
 /** Thrown when a key record cannot be turned into usable key material. */

@@ -136,6 +136,7 @@ export class VerificationKeyRing extends KeyRing<SignatureKey> {
   }
 }
 
+/** Options of a DecryptionKeyRing. */
 export interface DecryptionKeyRingOptions {
   /** The gateway's key-transport secret(s); several during a transport-secret rotation. */
   transportSecrets: TransportSecret | readonly TransportSecret[];

@@ -9,6 +9,7 @@ export type ApplicationState = EventData<typeof ApplicationStateV1>;
 /** Told about every new refusal with a predicate selecting the tokens it refuses. */
 export type RevocationListener = (refuses: (token: RevocableToken) => boolean) => void;
 
+/** Options of a RevocationStore. */
 export interface RevocationStoreOptions {
   now?: () => number;
   /** How long a tombstoned (deleted) application keeps being refused. Default 24 h. */
@@ -72,7 +73,12 @@ export class RevocationStore {
     const issuedBefore = ms(state.issuedBefore, Number.POSITIVE_INFINITY);
     const target = this.target(state);
     if (target === null) return;
-    const [index, indexKey, value] = target === 'token' ? [this.tokens, key(state.tenantId, state.jti!), 1] : target === 'application' ? [this.applications, key(state.tenantId, state.applicationId!), issuedBefore] : [this.subjects, key(state.tenantId, state.subject!), issuedBefore];
+    const [index, indexKey, value]: [Map<string, Bound>, string, number] =
+      target === 'token'
+        ? [this.tokens, key(state.tenantId, state.jti!), 1]
+        : target === 'application'
+          ? [this.applications, key(state.tenantId, state.applicationId!), issuedBefore]
+          : [this.subjects, key(state.tenantId, state.subject!), issuedBefore];
     let bound = index.get(indexKey);
     if (!bound) index.set(indexKey, (bound = { byId: new Map(), max: Number.NEGATIVE_INFINITY }));
     bound.byId.set(revocationId, value);

@@ -15,8 +15,10 @@ function logCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log as LogEntry['log'] & { logger?: string };
       const fields = { kafkajs: namespace, ...extra };
-      if (level <= logLevel.ERROR) logger.error(fields, message);
-      else if (level === logLevel.WARN) logger.warn(fields, message);
+      // kafkajs logs every error response at ERROR, though it retries the retriable ones.
+      const retriedResponse = namespace === 'Connection' && message.startsWith('Response ');
+      if (level <= logLevel.ERROR && !retriedResponse) logger.error(fields, message);
+      else if (level <= logLevel.WARN) logger.warn(fields, message);
       else if (level === logLevel.INFO) logger.info(fields, message);
       else logger.debug(fields, message);
     };
@@ -38,4 +40,16 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
 /** The broker topic of a topic spec: `${prefix}${spec.name}`. */
 export function topicName(prefix: string, spec: { name: string }): string {
   return `${prefix}${spec.name}`;
+}
+
+/** Runs `operation` until it succeeds or `attempts` are used, waiting `delayMs` between tries (metadata races after topic creation). */
+export async function withRetry<T>(operation: () => Promise<T>, attempts = 20, delayMs = 100): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

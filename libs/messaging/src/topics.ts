@@ -4,7 +4,7 @@ import { topicName } from './kafka';
 
 /** Broker-side configuration of a topic spec: cleanup policy, and retention when the spec sets one. */
 export function topicConfig(prefix: string, spec: TopicSpec): ITopicConfig {
-  const configEntries = [{ name: 'cleanup.policy', value: spec.cleanup }];
+  const configEntries: Array<{ name: string; value: string }> = [{ name: 'cleanup.policy', value: spec.cleanup }];
   if (spec.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   // replicationFactor -1: the broker's default.replication.factor.
   return { topic: topicName(prefix, spec), numPartitions: spec.partitions, replicationFactor: -1, configEntries };
@@ -23,14 +23,19 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(topicName(prefix, spec)));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((spec) => topicConfig(prefix, spec)), waitForLeaders: true });
+    // Leaders are awaited below: kafkajs' own wait gives up on a metadata race that KRaft brokers show.
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((spec) => topicConfig(prefix, spec)), waitForLeaders: false });
     const names = specs.map((spec) => topicName(prefix, spec));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         const { topics } = await admin.fetchTopicMetadata({ topics: names });
         const ready = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
-        if (ready && topics.length === names.length) return;
+        // A partition is usable once its leader answers for it, not only once metadata names one.
+        if (ready && topics.length === names.length) {
+          await Promise.all(missing.map((spec) => admin.fetchTopicOffsets(topicName(prefix, spec))));
+          return;
+        }
       } catch (error) {
         if (Date.now() > deadline) throw error;
       }

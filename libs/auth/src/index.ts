@@ -1,0 +1,12 @@
+export * from './errors';
+export { decodeBase64url } from './base64url';
+export * from './key-transport';
+export { KeyMaterialError, type SigningAlgorithm, type KeyManagementAlgorithm, type SignatureKey, type DecryptionKey } from './key-material';
+export * from './key-ring';
+export * from './revocation-store';
+export * from './verified-token';
+export * from './token-verifier';
+export * from './admin-principal';
+export * from './admin-auth.guard';
+export * from './principal.decorator';
+export * from './key-ring-feeder';
