@@ -6,6 +6,8 @@ import { type BaseConfig, baseConfigSchema, ConfigError, loadConfig, port } from
 import { CORRELATION_HEADER, createLogger, type Logger, sanitizeCorrelationId, withCorrelationId } from '@gatehouse/observability';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { json, type NextFunction, type Request, type RequestHandler, type Response, urlencoded } from 'express';
+import { AppError } from './errors';
 import { AppExceptionFilter } from './exception.filter';
 import { NestPinoLogger } from './nest-logger';
 
@@ -28,8 +30,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const limit = options.bodyLimit ?? '1mb';
-  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 100 });
+  app.use(bodyParser(json({ limit, type: ['application/json', 'application/*+json'] }), limit));
+  app.use(bodyParser(urlencoded({ limit: '64kb', extended: false, parameterLimit: 100 }), '64kb'));
   app.use((request: { headers: Record<string, unknown> }, response: { setHeader(name: string, value: string): void }, next: () => void) => {
     const correlationId = sanitizeCorrelationId(request.headers[CORRELATION_HEADER]) ?? randomUUID();
     response.setHeader(CORRELATION_HEADER, correlationId);
@@ -45,6 +47,21 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
   return app;
 }
 
+/** Turns body-parser failures into typed errors with messages a client can act on. */
+function bodyParser(parse: RequestHandler, limit: string): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) =>
+    parse(request, response, (error?: unknown) => {
+      if (!error) return next();
+      const failure = error as { type?: string; status?: number; charset?: string };
+      if (failure.type === 'entity.too.large') return next(new AppError(413, 'payload_too_large', `request body exceeds ${limit}`));
+      if (failure.type === 'entity.parse.failed') return next(new AppError(400, 'invalid_request', 'request body is not valid JSON'));
+      if (failure.type === 'charset.unsupported') return next(new AppError(415, 'unsupported_media_type', `unsupported charset ${failure.charset}`));
+      if (failure.type === 'parameters.too.many') return next(new AppError(413, 'payload_too_large', 'too many form parameters'));
+      if (typeof failure.status === 'number' && failure.status < 500) return next(new AppError(failure.status, 'invalid_request', 'request body could not be read'));
+      return next(error);
+    });
+}
+
 export interface RunServiceOptions<S extends z.ZodRawShape> {
   service: string;
   defaultPort: number;
@@ -52,6 +69,8 @@ export interface RunServiceOptions<S extends z.ZodRawShape> {
   description: string;
   config: S;
   module(config: z.infer<z.ZodObject<typeof baseConfigSchema & { PORT: ReturnType<typeof port> } & S>>, logger: Logger): DynamicModule | Type<unknown>;
+  /** Largest JSON body accepted, e.g. `6mb`; defaults to 1 MiB. */
+  bodyLimit?: string;
   /** Runs after the HTTP server listens (e.g. the gateway's data plane). */
   afterListen?(app: INestApplication, logger: Logger): Promise<void>;
 }
@@ -70,7 +89,13 @@ export async function runService<S extends z.ZodRawShape>(options: RunServiceOpt
   }
   const logger = createLogger({ service: options.service, level: config.LOG_LEVEL });
   try {
-    const app = await createServiceApp({ module: options.module(config as never, logger), logger, title: options.title, description: options.description });
+    const app = await createServiceApp({
+      module: options.module(config as never, logger),
+      logger,
+      title: options.title,
+      description: options.description,
+      ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    });
     await app.listen(config.PORT, process.env.HOST ?? '0.0.0.0');
     logger.info({ port: config.PORT }, `${options.service} listening on :${config.PORT}`);
     await options.afterListen?.(app, logger);

@@ -52,11 +52,6 @@ export class AppExceptionFilter implements ExceptionFilter {
       const message = typeof payload === 'string' ? payload : String((payload as { message?: unknown }).message ?? exception.message);
       return [status, { error: httpCodes[status] ?? (status >= 500 ? 'server_error' : 'invalid_request'), message, errorId }];
     }
-    const bodyParser = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500 && bodyParser.expose) {
-      const message = bodyParser.type === 'entity.parse.failed' ? 'request body is not valid JSON' : String(bodyParser.message);
-      return [bodyParser.status, { error: httpCodes[bodyParser.status] ?? 'invalid_request', message, errorId }];
-    }
     return [500, { error: 'server_error', message: 'internal error; quote the errorId when reporting it', errorId }];
   }
 }

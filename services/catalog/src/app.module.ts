@@ -1,0 +1,66 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type BaseConfig, ConfigError } from '@gatehouse/config';
+import type { Logger } from '@gatehouse/observability';
+import { PlatformModule } from '@gatehouse/platform';
+import type { z } from 'zod';
+import { AdminAuthModule } from './admin-auth/admin-auth.module';
+import { ApisModule } from './apis/apis.module';
+import { ApiEntity } from './apis/entities/api.entity';
+import type { catalogConfigSchema } from './catalog.config';
+import { CatalogCoreModule } from './common/catalog-core.module';
+import { type Clock, SystemClock } from './common/clock';
+import { DirectoryModule } from './directory/directory.module';
+import { ApplicationEntity } from './directory/entities/application.entity';
+import { TeamEntity } from './directory/entities/team.entity';
+import { CreateCatalogTables1737000000000 } from './migrations/1737000000000-create-catalog-tables';
+import { PlanEntity } from './plans/entities/plan.entity';
+import { PlansModule } from './plans/plans.module';
+import { SubscriptionEntity } from './subscriptions/entities/subscription.entity';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { ApiVersionEntity } from './versions/entities/api-version.entity';
+import { RouteEntity } from './versions/entities/route.entity';
+import { VersionsModule } from './versions/versions.module';
+
+export type CatalogConfig = BaseConfig & z.infer<z.ZodObject<typeof catalogConfigSchema>>;
+
+export interface CatalogModuleOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export const catalogEntities = [TeamEntity, ApplicationEntity, ApiEntity, ApiVersionEntity, RouteEntity, PlanEntity, SubscriptionEntity];
+export const catalogMigrations = [CreateCatalogTables1737000000000];
+
+/** The catalog service: APIs, versions, routes, plans and subscriptions, with their events. */
+@Module({})
+export class CatalogAppModule {
+  static forRoot(config: CatalogConfig, options: CatalogModuleOptions = {}): DynamicModule {
+    if (config.NODE_ENV !== 'development' && !config.ADMIN_BOOTSTRAP_TOKEN) {
+      throw new ConfigError(['ADMIN_BOOTSTRAP_TOKEN is required outside development (NODE_ENV is ' + config.NODE_ENV + ')']);
+    }
+    const prefix = config.KAFKA_TOPIC_PREFIX;
+    const instance = config.INSTANCE_ID ?? 'catalog';
+    return {
+      module: CatalogAppModule,
+      imports: [
+        PlatformModule.forRoot({ service: 'catalog', config, entities: catalogEntities, migrations: catalogMigrations, logger: options.logger }),
+        CatalogCoreModule.forRoot({
+          clock: options.clock ?? new SystemClock(),
+          settings: { openapiMaxBytes: config.OPENAPI_MAX_BYTES, routeDefaultMaxBodyBytes: config.ROUTE_DEFAULT_MAX_BODY_BYTES },
+        }),
+        AdminAuthModule.forRoot({
+          issuer: config.TOKEN_ISSUER,
+          bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null,
+          clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+          prefix,
+          groupId: `${prefix}gatehouse-catalog-admin-keys-${instance}`,
+        }),
+        DirectoryModule.forRoot({ prefix, groupId: `${prefix}gatehouse-catalog-directory` }),
+        ApisModule,
+        VersionsModule,
+        PlansModule,
+        SubscriptionsModule,
+      ],
+    };
+  }
+}
