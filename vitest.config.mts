@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'messaging', 'persistence', 'observability', 'devstack', 'config', 'auth', 'testing', 'platform'];
+const libs = ['contracts', 'messaging', 'persistence', 'observability', 'devstack', 'config', 'auth', 'testing', 'platform', 'ai'];
 const alias = Object.fromEntries(libs.map((name) => [`@gatehouse/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)]));
 
 // SWC keeps decorator metadata, which NestJS dependency injection needs.

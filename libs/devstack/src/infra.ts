@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dockerAvailable } from './docker/docker-probe';
 import { startDockerKafka, startDockerPostgres } from './docker/docker-infra';
@@ -13,6 +12,7 @@ import { dropDatabase, ensureDatabase, pingPostgres, waitForPostgres } from './p
 import { postgresUrl, redactUrl } from './postgres/postgres-url';
 import { freePorts } from './ports';
 import { repoRoot, stateDir } from './paths';
+import { ownedTempDir } from './temp-dirs';
 
 /** `dev`: fixed ports and data kept in `.gatehouse/` (npm start). `test`: free ports, temporary data. */
 export type InfraMode = 'dev' | 'test';
@@ -63,10 +63,13 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
   const kafkaSource = (kafkaChoice as { source: KafkaSource }).source;
   const postgresSource = (postgresChoice as { source: PostgresSource }).source;
 
-  if (options.clean && options.mode === 'dev') await clean(root, options.log);
+  if (options.clean && options.mode === 'dev') {
+    await clean(root, options.log);
+    if (kafkaSource === 'env' || postgresSource === 'env') options.log?.('--clean leaves Kafka and Postgres given by KAFKA_BROKERS / DATABASE_URL untouched');
+  }
   let kafkaReadyMs = 0;
   const [kafka, postgres] = await Promise.allSettled([
-    startKafka(kafkaSource, options.mode, root, env).then((result) => {
+    startKafka(kafkaSource, options.mode, root, env, probes).then((result) => {
       kafkaReadyMs = Date.now() - started;
       return result;
     }),
@@ -115,7 +118,7 @@ export function localServerUrl(env: NodeJS.ProcessEnv = process.env): string {
   return postgresUrl({ user: env.PGUSER || 'postgres', host: '127.0.0.1', port: 5432, database: 'postgres' });
 }
 
-async function startKafka(source: KafkaSource, mode: InfraMode, root: string, env: NodeJS.ProcessEnv): Promise<Started> {
+async function startKafka(source: KafkaSource, mode: InfraMode, root: string, env: NodeJS.ProcessEnv, probes: InfraProbes): Promise<Started> {
   if (source === 'env') {
     const brokers = env.KAFKA_BROKERS!.trim();
     await waitForKafka(brokers, { timeoutMs: 15_000 }).catch((error: Error) => {
@@ -129,14 +132,15 @@ async function startKafka(source: KafkaSource, mode: InfraMode, root: string, en
     return kafka;
   }
   const location = kafkaClasspathLocation(root);
+  const java = await probes.java();
   if (mode === 'dev') {
     const work = join(stateDir(root), 'kafka');
-    const broker = await startLocalKafka({ root, cacheDir: location.cacheDir, dataDir: join(work, 'data'), workDir: work, ...DEV_KAFKA_PORTS });
+    const broker = await startLocalKafka({ root, java, cacheDir: location.cacheDir, dataDir: join(work, 'data'), workDir: work, ...DEV_KAFKA_PORTS });
     return { value: broker.brokers, stop: broker.stop };
   }
-  const work = await mkdtemp(join(tmpdir(), 'gatehouse-kafka-'));
+  const work = await ownedTempDir('gatehouse-kafka-');
   try {
-    const broker = await startLocalKafka({ root, cacheDir: location.cacheDir, dataDir: join(work, 'data'), workDir: work });
+    const broker = await startLocalKafka({ root, java, cacheDir: location.cacheDir, dataDir: join(work, 'data'), workDir: work });
     return { value: broker.brokers, stop: () => broker.stop().then(() => rm(work, { recursive: true, force: true })) };
   } catch (error) {
     await rm(work, { recursive: true, force: true });
@@ -173,7 +177,7 @@ async function startPostgres(source: PostgresSource, options: InfraOptions, root
     });
     return { value: await ensureDatabase(cluster.serverUrl, DEV_DATABASE), stop: cluster.stop };
   }
-  const work = await mkdtemp(join(tmpdir(), 'gatehouse-postgres-'));
+  const work = await ownedTempDir('gatehouse-postgres-');
   const [port] = await freePorts(1);
   try {
     const cluster = await startEmbeddedPostgres({ binaries, dataDir: join(work, 'data'), port: port!, password: EMBEDDED_PASSWORD, fast: true });

@@ -33,6 +33,8 @@ export function parseJavaMajor(output: string): number | undefined {
 export interface JavaCheck {
   readonly path?: string;
   readonly major?: number;
+  /** The full `java -version` output (identifies the JVM build). */
+  readonly version?: string;
   readonly ok: boolean;
   readonly problem?: string;
 }
@@ -48,5 +50,5 @@ export async function checkJava(env: NodeJS.ProcessEnv = process.env): Promise<J
   const major = parseJavaMajor(output);
   if (major === undefined) return { path, ok: false, problem: `cannot read the version of ${path}` };
   if (major < MIN_JAVA_VERSION) return { path, major, ok: false, problem: `${path} is Java ${major}, Kafka needs ${MIN_JAVA_VERSION}+` };
-  return { path, major, ok: true };
+  return { path, major, version: output.trim(), ok: true };
 }

@@ -3,6 +3,8 @@ import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePorts, isPortFree } from '../ports';
 import { GuardedProcess } from '../process/guarded-process';
+import { classDataArchive } from './class-data-archive';
+import { checkJava, type JavaCheck } from './java-probe';
 import { resolveClasspath } from './kafka-classpath';
 import { waitForKafka } from './kafka-ready';
 import { BROKER_JVM_OPTIONS, kafkaUuid, LOG4J_PROPERTIES, metaProperties, serverProperties } from './server-properties';
@@ -19,7 +21,8 @@ export interface LocalKafkaOptions {
   /** Fixed ports (npm start); free ports are picked when absent. */
   readonly port?: number;
   readonly controllerPort?: number;
-  readonly java?: string;
+  /** The JVM to run (found on JAVA_HOME or PATH when absent). */
+  readonly java?: JavaCheck;
   readonly readyTimeoutMs?: number;
 }
 
@@ -36,6 +39,8 @@ export interface LocalKafka {
 
 /** Starts a single-node KRaft broker from the Maven Central jars as a guarded child process. */
 export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
+  const java = options.java ?? (await checkJava());
+  if (!java.ok || !java.path) throw new Error(`Kafka: a local broker needs Java 17+ (${java.problem}).`);
   const { classpath, cached } = await resolveClasspath({ pomPath: join(options.root, 'deploy', 'kafka', 'pom.xml'), cacheDir: options.cacheDir });
   const [port, controllerPort] = await brokerPorts(options);
   await mkdir(options.dataDir, { recursive: true });
@@ -49,10 +54,11 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     await writeFile(join(options.dataDir, 'meta.properties'), metaProperties(kafkaUuid()));
   }
 
+  const archive = await classDataArchive(options.cacheDir, classpath, java.version ?? java.path);
   const log = await open(logFile, 'w');
   const broker = new GuardedProcess({
-    command: options.java ?? 'java',
-    args: [...BROKER_JVM_OPTIONS, '-cp', classpath, `-Dlog4j.configuration=file:${log4jFile}`, 'kafka.Kafka', propertiesFile],
+    command: java.path,
+    args: [...BROKER_JVM_OPTIONS, ...archive.jvmOptions, '-cp', classpath, `-Dlog4j.configuration=file:${log4jFile}`, 'kafka.Kafka', propertiesFile],
     cwd: options.workDir,
     output: log.fd,
   });
@@ -61,6 +67,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const brokers = `127.0.0.1:${port}`;
   const stop = async () => {
     await broker.stop(15_000);
+    await archive.finish();
   };
   try {
     await waitForKafka(brokers, {

@@ -69,6 +69,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     args: ['-D', options.dataDir, '-p', String(options.port), ...settings.flatMap((setting) => ['-c', setting])],
     cwd: options.dataDir,
     output: log.fd,
+    stopSignal: 'INT',
     ...owner,
   });
   await log.close();

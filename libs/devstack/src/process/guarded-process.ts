@@ -4,23 +4,37 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * A POSIX sh wrapper that ties the real process to its parent. The parent holds the write end
  * of the wrapper's stdin: when the parent dies for any reason (even SIGKILL) the pipe reaches
  * EOF and the watcher terminates the process, so no JVM or service is left orphaned. SIGTERM
- * to the wrapper is forwarded, and the wrapper exits with the process's own status.
+ * to the wrapper is forwarded (as the stop signal), and the wrapper exits with the process's
+ * own status. The watcher kills the process if it has not stopped 20 s after the parent died.
  */
-const GUARD_SCRIPT = [
-  'exec 3<&0 </dev/null',
-  '"$@" 3<&- &',
-  'child=$!',
-  `trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP`,
-  '( read -r _ <&3; kill -TERM "$child"; sleep 20; kill -KILL "$child" ) >/dev/null 2>&1 &',
-  'watcher=$!',
-  'exec 3<&-',
-  'while :; do',
-  '  wait "$child"; code=$?',
-  '  kill -0 "$child" 2>/dev/null || break',
-  'done',
-  'kill "$watcher" 2>/dev/null',
-  'exit "$code"',
-].join('\n');
+function guardScript(stopSignal: StopSignal): string {
+  return [
+    'child=',
+    `trap 'stopping=1; [ -n "$child" ] && kill -${stopSignal} "$child" 2>/dev/null' TERM INT HUP`,
+    'exec 3<&0 </dev/null',
+    // Asked to stop before it started: do not start it.
+    '[ -n "$stopping" ] && exit 143',
+    '"$@" 3<&- &',
+    'child=$!',
+    `[ -n "$stopping" ] && kill -${stopSignal} "$child" 2>/dev/null`,
+    // The shell's own job notices ("Terminated") are not the process's output.
+    'exec 2>/dev/null',
+    `( read -r _ <&3; kill -${stopSignal} "$child"; n=0`,
+    '  while kill -0 "$child" && [ "$n" -lt 100 ]; do sleep 0.2 || sleep 1; n=$((n + 1)); done',
+    '  kill -KILL "$child" ) >/dev/null 2>&1 &',
+    'watcher=$!',
+    'exec 3<&-',
+    'while :; do',
+    '  wait "$child"; code=$?',
+    '  kill -0 "$child" 2>/dev/null || break',
+    'done',
+    'kill -KILL "$watcher"; wait "$watcher"',
+    'exit "$code"',
+  ].join('\n');
+}
+
+/** The signal that asks the process to stop (Postgres shuts down fast on INT, waits for sessions on TERM). */
+export type StopSignal = 'TERM' | 'INT';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -36,6 +50,8 @@ export interface GuardedProcessOptions {
   readonly output: 'pipe' | number;
   readonly uid?: number;
   readonly gid?: number;
+  /** Sent to the process on stop; TERM unless given. */
+  readonly stopSignal?: StopSignal;
 }
 
 /** A child process that cannot outlive its parent. */
@@ -47,7 +63,7 @@ export class GuardedProcess {
 
   constructor(options: GuardedProcessOptions) {
     const output = options.output === 'pipe' ? 'pipe' : options.output;
-    this.child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'guard', options.command, ...options.args], {
+    this.child = spawn('/bin/sh', ['-c', guardScript(options.stopSignal ?? 'TERM'), 'guard', options.command, ...options.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', output, output],
