@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SERVICES } from '@gatehouse/devstack';
+
+const root = resolve(__dirname, '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  healthcheck?: { test: string[] | string };
+  depends_on?: Record<string, { condition: string }> | string[];
+  volumes?: string[];
+}
+
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+const platform = SERVICES.map((spec) => spec.name);
+const conventionPorts: Record<string, number[]> = { gateway: [8080, 8090], identity: [8081], keys: [8082], catalog: [8083], metering: [8084] };
+const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(read('deploy/kafka/pom.xml'))?.[1];
+
+describe('docker-compose.yml', () => {
+  it('has Kafka, Postgres, the five services, Prometheus and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['catalog', 'gateway', 'grafana', 'identity', 'kafka', 'keys', 'metering', 'postgres', 'prometheus']);
+    expect(platform.sort()).toEqual(['catalog', 'gateway', 'identity', 'keys', 'metering']);
+  });
+
+  it('pins every image to an explicit tag, never latest', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const image = service.image ?? '';
+      const tag = /:([^:/]+)$/.exec(image)?.[1];
+      expect(tag, `${name}: ${image}`).toBeDefined();
+      expect(tag, `${name}: ${image}`).not.toBe('latest');
+    }
+  });
+
+  it('runs the official Apache Kafka image in KRaft mode at the version the local broker uses', () => {
+    const kafka = services.kafka!;
+    expect(kafka.image).toBe(`apache/kafka:${kafkaVersion}`);
+    const env = kafka.environment!;
+    expect(String(env.KAFKA_PROCESS_ROLES)).toBe('broker,controller');
+    expect(env.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Object.keys(env).some((key) => key.includes('ZOOKEEPER'))).toBe(false);
+  });
+
+  it('builds each service from the one Dockerfile, chosen by the SERVICE build arg', () => {
+    for (const name of platform) {
+      const build = services[name]!.build!;
+      expect(build.dockerfile).toBe('deploy/docker/Dockerfile');
+      expect(build.args?.SERVICE).toBe(name);
+      expect(services[name]!.image).toMatch(new RegExp(`^gatehouse/${name}:\\d+\\.\\d+\\.\\d+$`));
+    }
+  });
+
+  it('gives every service the env contract and its conventional ports', () => {
+    const kafkaListeners = String(services.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS);
+    const postgres = services.postgres!.environment!;
+    for (const name of platform) {
+      const service = services[name]!;
+      const env = service.environment!;
+      for (const key of ['PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PREFIX', 'LOG_LEVEL', 'NODE_ENV']) expect(env, `${name} ${key}`).toHaveProperty(key);
+      expect(kafkaListeners).toContain(`://${env.KAFKA_BROKERS}`);
+      const url = new URL(String(env.DATABASE_URL));
+      expect([url.hostname, url.username, url.pathname]).toEqual(['postgres', String(postgres.POSTGRES_USER), `/${postgres.POSTGRES_DB}`]);
+      const published = service.ports!.map((mapping) => Number(mapping.split(':').at(-1)));
+      expect(published.sort()).toEqual(conventionPorts[name]);
+      const spec = SERVICES.find((candidate) => candidate.name === name)!;
+      expect(Number(env.PORT)).toBe(spec.port);
+    }
+    expect(services.gateway!.environment!.GATEWAY_PROXY_PORT).toBe('8080');
+  });
+
+  it('has a health check on every container, /health/ready for the services', () => {
+    for (const [name, service] of Object.entries(services)) expect(service.healthcheck?.test, name).toBeDefined();
+    expect(read('deploy/docker/healthcheck.js')).toContain('/health/ready');
+    for (const name of platform) {
+      expect(services[name]!.healthcheck!.test).toEqual(['CMD', 'node', 'healthcheck.js']);
+      expect(services[name]!.depends_on).toEqual({ kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+    }
+  });
+
+  it('provisions Grafana with the Prometheus data source', () => {
+    expect(services.grafana!.volumes).toContain('./deploy/grafana/provisioning:/etc/grafana/provisioning:ro');
+    const datasources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: Array<{ type: string; url: string }> };
+    expect(datasources.datasources).toContainEqual(expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }));
+    expect(existsSync(join(root, 'deploy/grafana/provisioning/dashboards/gatehouse.yml'))).toBe(true);
+  });
+});
+
+describe('deploy/prometheus/prometheus.yml', () => {
+  it('scrapes /metrics of every service on its own port (the gateway on its control plane)', () => {
+    expect(services.prometheus!.volumes).toContain('./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    const config = parse(read('deploy/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets.map((target) => `${target}${job.metrics_path ?? '/metrics'}`)));
+    for (const spec of SERVICES) expect(targets).toContain(`${spec.name}:${spec.port}/metrics`);
+  });
+});
+
+describe('deploy/docker/Dockerfile', () => {
+  const dockerfile = read('deploy/docker/Dockerfile');
+
+  it('builds in one stage and runs the chosen service in another', () => {
+    expect(dockerfile).toMatch(/^FROM \S+ AS build$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    expect(dockerfile).toMatch(/^RUN node scripts\/build\.mjs$/m);
+    expect(dockerfile).toMatch(/^ARG SERVICE$/m);
+    expect(dockerfile).toContain('dist/services/${SERVICE}/src/main.js');
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*healthcheck\.js/m);
+  });
+
+  it('pins the base image', () => {
+    const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(base).toMatch(/^node:\d+\.\d+[\w.-]*$/);
+  });
+});
