@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'messaging', 'persistence', 'observability', 'devstack', 'config', 'auth', 'testing', 'platform', 'ai'];
+const libs = ['contracts', 'messaging', 'persistence', 'observability', 'devstack', 'config', 'auth', 'testing', 'platform', 'ai', 'vault'];
 const alias = Object.fromEntries(libs.map((name) => [`@gatehouse/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)]));
 
 // SWC keeps decorator metadata, which NestJS dependency injection needs.
@@ -19,6 +19,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['libs/**/*.spec.ts', 'services/**/*.spec.ts', 'test/**/*.spec.ts', 'bench/**/*.spec.ts'],
           environment: 'node',
         },
@@ -28,6 +29,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['libs/**/*.int-spec.ts', 'services/**/*.int-spec.ts', 'test/**/*.e2e-spec.ts'],
           environment: 'node',
           globalSetup: ['test/setup/infra.global-setup.ts'],

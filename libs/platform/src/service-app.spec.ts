@@ -61,7 +61,7 @@ describe('service app', () => {
   it('names each invalid field', async () => {
     const response = await post(JSON.stringify({ name: '', count: 1.5 }));
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as { message: string; details: { issues: unknown[] } };
     expect(body.message).toMatch(/name: .*count: /);
     expect(body.details.issues).toHaveLength(2);
   });
