@@ -1,6 +1,7 @@
 export * from './errors';
 export { decodeBase64url } from './base64url';
 export * from './key-transport';
+export * from './secret-transport';
 export { KeyMaterialError, type SigningAlgorithm, type KeyManagementAlgorithm, type SignatureKey, type DecryptionKey } from './key-material';
 export * from './key-ring';
 export * from './revocation-store';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyAlgorithm } from '@gatehouse/contracts';
+import { LocalMasterKeyVault } from '@gatehouse/vault';
 import { KeyGenerator, type RsaModulusLength } from '../src/lifecycle/key-generator';
-import { LocalMasterKeyVault } from '../src/vault/local-master-key.vault';
+import { keyWrapContext } from '../src/lifecycle/key-material.service';
 
 /**
  * Key generation time per algorithm, as the keys service does it (node:crypto generateKeyPair
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     for (let index = 0; index < count; index += 1) {
       const started = performance.now();
       const key = await generator.generate(alg, bits);
-      await vault.wrap(key.privateJwk, { kid: key.kid, keySetId: 'bench' });
+      await vault.wrap(key.privateJwk, keyWrapContext(key.kid, 'bench'));
       key.privateJwk.fill(0);
       times.push(performance.now() - started);
     }

@@ -17,7 +17,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MasterKeyModule } from './master-key/master-key.module';
 import { CreateKeysTables1736000000000 } from './migrations/1736000000000-create-keys-tables';
 import { KeysReadiness } from './keys.readiness';
-import type { KeyVault } from './vault/key-vault';
+import type { KeyVault } from '@gatehouse/vault';
 
 export interface KeysAppOptions {
   config: KeysConfig;

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from '@gatehouse/observability';
+import { KeyVault, LocalMasterKeyVault, loadMasterKeys } from '@gatehouse/vault';
 import { ADMIN_AUTH_SETTINGS, type AdminAuthSettings } from './admin-auth/admin-auth.module';
 import { AuditRepository } from './audit/audit.repository';
 import { KeyChangeListener } from './changes/key-change.listener';
@@ -14,9 +15,6 @@ import { SetLifecycle } from './lifecycle/set-lifecycle.service';
 import { KeyEventsOutbox } from './publication/key-events.outbox';
 import { loadTransportSecrets } from './publication/transport-secrets';
 import { TransportSecrets } from './publication/transport-secrets';
-import { KeyVault } from './vault/key-vault';
-import { LocalMasterKeyVault } from './vault/local-master-key.vault';
-import { loadMasterKeys } from './vault/master-key.loader';
 
 export interface KeysCoreOptions {
   config: KeysConfig;
@@ -73,7 +71,10 @@ export class KeysCoreModule {
   }
 
   private static localVault(config: KeysConfig, logger: Logger): KeyVault {
-    const loaded = loadMasterKeys(config);
+    const loaded = loadMasterKeys(
+      { NODE_ENV: config.NODE_ENV, GATEHOUSE_DEV_SECRET: config.GATEHOUSE_DEV_SECRET, value: config.KEYS_MASTER_KEY, file: config.KEYS_MASTER_KEY_FILE },
+      { variable: 'KEYS_MASTER_KEY', service: 'keys', protects: 'store private keys' },
+    );
     if (loaded.warning) logger.warn(loaded.warning);
     return new LocalMasterKeyVault(loaded.keys);
   }

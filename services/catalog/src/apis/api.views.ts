@@ -34,6 +34,7 @@ export function apiView(api: ApiEntity, versions: ApiVersionEntity[] | undefined
     teamId: api.teamId,
     name: api.name,
     slug: api.slug,
+    kind: api.kind,
     description: api.description,
     ...(options.docs ? { docs: api.docs } : {}),
     tags: api.tags,

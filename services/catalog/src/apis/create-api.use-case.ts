@@ -36,6 +36,7 @@ export class CreateApiUseCase {
       teamId: team.id,
       name: input.name,
       slug,
+      kind: input.kind,
       description: input.description,
       docs: input.docs,
       tags: [...new Set(input.tags)],

@@ -1,4 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AiVersionSurface } from '../ai/apis/ai-version-surface';
+import { AiReferences } from '../ai/common/ai-references';
+import { ModelsRepository } from '../ai/models/models.repository';
+import { PoliciesRepository } from '../ai/policies/policies.repository';
+import { ProvidersRepository } from '../ai/providers/providers.repository';
 import { ApisRepository } from '../apis/apis.repository';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { CatalogOutbox } from '../events/catalog-outbox';
@@ -10,7 +15,21 @@ import { VersionsRepository } from '../versions/versions.repository';
 import { CatalogSettings } from './catalog-settings';
 import { Clock } from './clock';
 
-const shared = [ApisRepository, VersionsRepository, PlansRepository, SubscriptionsRepository, DirectoryRepository, CatalogOutbox, RoutePublisher, SubscriptionEvents];
+const shared = [
+  ApisRepository,
+  VersionsRepository,
+  PlansRepository,
+  SubscriptionsRepository,
+  DirectoryRepository,
+  CatalogOutbox,
+  RoutePublisher,
+  SubscriptionEvents,
+  ProvidersRepository,
+  ModelsRepository,
+  PoliciesRepository,
+  AiReferences,
+  AiVersionSurface,
+];
 
 /** Repositories, the outbox, the clock and settings every feature of the catalog shares. */
 @Global()

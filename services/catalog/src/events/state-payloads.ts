@@ -49,7 +49,7 @@ export function routeState(route: RouteEntity, version: ApiVersionEntity, api: A
       scopes: version.auth.scopes,
     },
     lifecycle: { state: version.state, deprecatedAt: iso(version.deprecatedAt), sunsetAt: iso(version.sunsetAt) },
-    kind: 'http',
+    kind: version.kind,
     maxBodyBytes: version.maxBodyBytes,
     updatedAt: at.toISOString(),
   };

@@ -209,7 +209,7 @@ export class CatalogHarness {
   }
 
   rows(sql: string, parameters: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-    return this.dataSource.query(sql.replace(/\b(from|join|into|update)\s+(teams|applications|apis|api_versions|routes|plans|subscriptions|outbox|processed_events)\b/gi, `$1 "${this.env.schema}"."$2"`), parameters);
+    return this.dataSource.query(sql.replace(/\b(from|join|into|update)\s+(teams|applications|apis|api_versions|routes|plans|subscriptions|outbox|processed_events|ai_providers|ai_models|ai_policies)\b/gi, `$1 "${this.env.schema}"."$2"`), parameters);
   }
 
   /** Row counts of every catalog table, to prove a refused request changed nothing. */

@@ -9,7 +9,7 @@ export interface CollectedMessage {
   envelope: Envelope<Record<string, unknown>> | null;
 }
 
-const catalogTopics = [Topics.catalogEvents, Topics.apiState, Topics.routeState, Topics.planState, Topics.subscriptionState];
+const catalogTopics = [Topics.catalogEvents, Topics.apiState, Topics.routeState, Topics.planState, Topics.subscriptionState, Topics.aiState];
 
 /** Reads every catalog topic from the beginning with a consumer group of its own. */
 export class TopicCollector {

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../common/database-errors';
 import { CatalogOutbox } from '../events/catalog-outbox';
 import { normalizeBasePath } from '../openapi/path-template';
 import { PlansRepository } from '../plans/plans.repository';
+import type { VersionSurface } from '../ai/apis/ai-version-surface';
 import type { CreateVersionInput } from './dto/version.dto';
 import { ApiVersionEntity } from './entities/api-version.entity';
 import { RouteEntity } from './entities/route.entity';
@@ -22,7 +23,7 @@ import { VersionsRepository } from './versions.repository';
 
 export function routeEntities(version: ApiVersionEntity, drafts: RouteDraft[]): RouteEntity[] {
   return drafts.map((draft) =>
-    Object.assign(new RouteEntity(), { id: randomUUID(), apiVersionId: version.id, apiId: version.apiId, tenantId: version.tenantId, ...draft }),
+    Object.assign(new RouteEntity(), { id: randomUUID(), apiVersionId: version.id, apiId: version.apiId, tenantId: version.tenantId, kind: version.kind, ...draft }),
   );
 }
 
@@ -39,7 +40,13 @@ export class CreateVersionUseCase {
     private readonly clock: Clock,
   ) {}
 
-  async execute(principal: AdminPrincipal, apiId: string, input: CreateVersionInput): Promise<{ version: ApiVersionEntity; routes: RouteEntity[] }> {
+  /** `surface` carries the kind (and prompt) of `ai` and `prompt` versions; plain HTTP versions omit it. */
+  async execute(
+    principal: AdminPrincipal,
+    apiId: string,
+    input: CreateVersionInput,
+    surface: VersionSurface = { kind: 'http', prompt: null },
+  ): Promise<{ version: ApiVersionEntity; routes: RouteEntity[] }> {
     manageableApi(principal, await this.apis.findById(apiId), apiId, EDIT_ROLE);
     const imported = input.openapi === undefined ? null : await this.documents.import(input.openapi);
     const basePath = normalizeBasePath(input.basePath);
@@ -47,6 +54,7 @@ export class CreateVersionUseCase {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const api = manageableApi(principal, await this.apis.lockById(apiId, manager), apiId, EDIT_ROLE);
+        if (api.kind !== surface.kind) throw conflict(`API ${api.id} is of kind ${api.kind}; it cannot take a ${surface.kind} version`);
         if (await this.versions.findByLabel(api.id, input.version, manager)) throw conflict(`API ${api.id} already has a version ${input.version}`, { version: input.version });
         await assertPlansOfApi(this.plans, api.id, input.planIds, manager);
         const now = this.clock.now();
@@ -56,6 +64,8 @@ export class CreateVersionUseCase {
           tenantId: api.tenantId,
           version: input.version,
           state: 'draft' as const,
+          kind: surface.kind,
+          prompt: surface.prompt,
           basePath,
           host: input.host,
           upstream: input.upstream,

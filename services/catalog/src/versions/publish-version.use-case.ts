@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AdminPrincipal } from '@gatehouse/auth';
 import { AppError, notFound } from '@gatehouse/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AiVersionSurface } from '../ai/apis/ai-version-surface';
 import { ApisRepository } from '../apis/apis.repository';
 import type { ApiEntity } from '../apis/entities/api.entity';
 import { MANAGE_ROLE, manageableApi } from '../common/access';
@@ -43,6 +44,7 @@ export class PublishVersionUseCase {
     private readonly versions: VersionsRepository,
     private readonly plans: PlansRepository,
     private readonly transitions: VersionTransitions,
+    private readonly aiSurface: AiVersionSurface,
     private readonly clock: Clock,
   ) {}
 
@@ -50,6 +52,7 @@ export class PublishVersionUseCase {
    * Publishes a draft: refuses (409) a version with no routes, or whose routes collide with
    * routed ones (same host, method and path), listing them. The breaking-change report
    * against the newest released version comes back either way; a dry run only reports.
+   * An `ai` or `prompt` version also needs a provider to reach (its routes carry their URLs).
    */
   async execute(principal: AdminPrincipal, apiId: string, label: string, options: PublishOptions): Promise<PublishReport> {
     if (options.dryRun) {
@@ -87,6 +90,9 @@ export class PublishVersionUseCase {
     } catch (error) {
       failures.push(error as AppError);
     }
+    const ai = await this.aiSurface.upstreamAtPublication(manager, version);
+    failures.push(...ai.problems);
+    if (!dryRun && ai.upstream) version.upstream = ai.upstream;
     if (collisions.length > 0) {
       failures.push(new AppError(409, 'route_collision', `version ${version.version} cannot be published: ${describeCollisions(collisions)}`, { collisions }));
     }

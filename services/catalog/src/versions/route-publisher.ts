@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { RouteStateV1 } from '@gatehouse/contracts';
+import { PromptStateV1, RouteStateV1 } from '@gatehouse/contracts';
 import type { EntityManager } from 'typeorm';
 import type { ApiEntity } from '../apis/entities/api.entity';
 import { CatalogOutbox } from '../events/catalog-outbox';
+import { promptState } from '../ai/common/ai-state';
 import { routeState } from '../events/state-payloads';
 import type { ApiVersionEntity } from './entities/api-version.entity';
 import type { RouteEntity } from './entities/route.entity';
 import { VersionsRepository } from './versions.repository';
 
-/** Stages the full RouteStateV1 of routes (or their tombstones) in the caller's transaction. */
+/** Stages the full RouteStateV1 of routes (and PromptStateV1 of prompt routes), or their tombstones, in the caller's transaction. */
 @Injectable()
 export class RoutePublisher {
   constructor(
@@ -19,7 +20,10 @@ export class RoutePublisher {
   async publishVersion(manager: EntityManager, api: ApiEntity, version: ApiVersionEntity, at: Date, routes?: RouteEntity[]): Promise<number> {
     if (version.state === 'draft') return 0;
     const list = routes ?? (await this.versions.routesOf(version.id, manager));
-    for (const route of list) await this.outbox.add(manager, RouteStateV1, routeState(route, version, api, at));
+    for (const route of list) {
+      await this.outbox.add(manager, RouteStateV1, routeState(route, version, api, at));
+      if (route.kind === 'prompt') await this.outbox.add(manager, PromptStateV1, promptState(route, version, at));
+    }
     return list.length;
   }
 
@@ -29,6 +33,9 @@ export class RoutePublisher {
   }
 
   async tombstone(manager: EntityManager, routes: RouteEntity[]): Promise<void> {
-    for (const route of routes) await this.outbox.tombstone(manager, RouteStateV1, route.id);
+    for (const route of routes) {
+      await this.outbox.tombstone(manager, RouteStateV1, route.id);
+      if (route.kind === 'prompt') await this.outbox.tombstone(manager, PromptStateV1, `prompt:${route.id}`);
+    }
   }
 }

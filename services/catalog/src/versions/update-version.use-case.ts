@@ -9,6 +9,7 @@ import type { ImportedDocument } from '../openapi/document-import';
 import { normalizeBasePath } from '../openapi/path-template';
 import { PlansRepository } from '../plans/plans.repository';
 import { routeEntities } from './create-version.use-case';
+import type { PromptDefinition } from '../ai/apis/prompt-definition';
 import type { UpdateVersionInput } from './dto/version.dto';
 import type { ApiVersionEntity } from './entities/api-version.entity';
 import type { RouteEntity } from './entities/route.entity';
@@ -32,7 +33,14 @@ export class UpdateVersionUseCase {
     private readonly clock: Clock,
   ) {}
 
-  async execute(principal: AdminPrincipal, apiId: string, label: string, input: UpdateVersionInput): Promise<{ version: ApiVersionEntity; routes: RouteEntity[] }> {
+  /** `prompt` replaces the saved prompt of a draft `prompt` version (its document and routes come in `input`). */
+  async execute(
+    principal: AdminPrincipal,
+    apiId: string,
+    label: string,
+    input: UpdateVersionInput,
+    prompt: PromptDefinition | null = null,
+  ): Promise<{ version: ApiVersionEntity; routes: RouteEntity[] }> {
     const api = manageableApi(principal, await this.apis.findById(apiId), apiId, EDIT_ROLE);
     const current = await this.versions.findByLabel(api.id, label);
     if (!current) throw notFound('version', label);
@@ -48,6 +56,7 @@ export class UpdateVersionUseCase {
       const now = this.clock.now();
       const { openapi: _document, routes: declared, basePath, ...rest } = input;
       Object.assign(version, rest, { updatedAt: now });
+      if (prompt) version.prompt = prompt;
       if (basePath !== undefined) version.basePath = normalizeBasePath(basePath);
       if (imported) {
         Object.assign(version, { openapi: imported.document, openapiFormat: imported.format, openapiSize: imported.sizeBytes, openapiVersion: imported.openapi });

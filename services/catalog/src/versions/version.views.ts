@@ -9,6 +9,7 @@ export function versionView(version: ApiVersionEntity, routes: RouteEntity[]) {
     id: version.id,
     apiId: version.apiId,
     version: version.version,
+    kind: version.kind,
     state: version.state,
     basePath: version.basePath,
     host: version.host,
@@ -20,6 +21,7 @@ export function versionView(version: ApiVersionEntity, routes: RouteEntity[]) {
       ? { openapi: version.openapiVersion, format: version.openapiFormat, sizeBytes: version.openapiSize, title: typeof info.title === 'string' ? info.title : null }
       : null,
     routesDeclared: version.routesDeclared,
+    ...(version.kind === 'prompt' ? { prompt: version.prompt } : {}),
     routes: routes.map((route) => ({ id: route.id, path: route.path, template: route.template, methods: route.methods })),
     publishedAt: iso(version.publishedAt),
     deprecatedAt: iso(version.deprecatedAt),

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type AdminPrincipal, AdminAuthGuard, Principal } from '@gatehouse/auth';
-import { ApiZodBody, AppError, ZodPipe } from '@gatehouse/platform';
+import { ApiZodBody, AppError, openApiSchema, ZodPipe } from '@gatehouse/platform';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { AiVersionSurface } from '../ai/apis/ai-version-surface';
+import { createAiVersionSchema, createPromptVersionSchema, updateAiVersionSchema, updatePromptVersionSchema } from '../ai/apis/dto/ai-version.dto';
 import { ApisRepository } from '../apis/apis.repository';
 import { EDIT_ROLE, manageableApi, visibleApi } from '../common/access';
 import { CatalogSettings } from '../common/catalog-settings';
@@ -44,6 +46,7 @@ export class VersionsController {
     private readonly deprecateVersion: DeprecateVersionUseCase,
     private readonly retireVersion: RetireVersionUseCase,
     private readonly diffVersions: DiffVersionsQuery,
+    private readonly aiSurface: AiVersionSurface,
   ) {}
 
   @Get()
@@ -55,10 +58,20 @@ export class VersionsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a draft version from an OpenAPI 3.0/3.1 document (JSON or YAML) and/or declared routes' })
-  @ApiZodBody(createVersionSchema)
-  async create(@Principal() principal: AdminPrincipal, @Param('apiId') apiId: string, @Body(new ZodPipe(createVersionSchema)) body: CreateVersionInput) {
-    const { version, routes } = await this.createVersion.execute(principal, apiId, body);
+  @ApiOperation({
+    summary:
+      'Create a draft version: of an http API from an OpenAPI 3.0/3.1 document (JSON or YAML) and/or declared routes; of an ai API from its base path; of a prompt API from its prompt (the OpenAPI document is generated)',
+  })
+  @ApiBody({ schema: { oneOf: [createVersionSchema, createAiVersionSchema, createPromptVersionSchema].map(openApiSchema) } as never })
+  async create(@Principal() principal: AdminPrincipal, @Param('apiId') apiId: string, @Body() body: unknown) {
+    // The body's shape depends on the API's kind; whoever may not edit the API learns nothing about it (404).
+    const api = manageableApi(principal, await this.apis.findById(apiId), apiId, EDIT_ROLE);
+    if (api.kind === 'http') {
+      const { version, routes } = await this.createVersion.execute(principal, apiId, new ZodPipe(createVersionSchema).transform(body) as CreateVersionInput);
+      return versionView(version, routes);
+    }
+    const { input, surface } = await this.aiSurface.forCreate(api, body);
+    const { version, routes } = await this.createVersion.execute(principal, apiId, input, surface);
     return versionView(version, routes);
   }
 
@@ -70,15 +83,17 @@ export class VersionsController {
   }
 
   @Patch(':version')
-  @ApiOperation({ summary: 'Change a draft; once released only upstream, auth, maxBodyBytes and planIds can change' })
-  @ApiZodBody(updateVersionSchema)
-  async update(
-    @Principal() principal: AdminPrincipal,
-    @Param('apiId') apiId: string,
-    @Param('version') label: string,
-    @Body(new ZodPipe(updateVersionSchema)) body: UpdateVersionInput,
-  ) {
-    const { version, routes } = await this.updateVersion.execute(principal, apiId, label, body);
+  @ApiOperation({ summary: 'Change a draft; once released only upstream, auth, maxBodyBytes and planIds can change (a prompt never: create a new version)' })
+  @ApiBody({ schema: { oneOf: [updateVersionSchema, updateAiVersionSchema, updatePromptVersionSchema].map(openApiSchema) } as never })
+  async update(@Principal() principal: AdminPrincipal, @Param('apiId') apiId: string, @Param('version') label: string, @Body() body: unknown) {
+    const api = manageableApi(principal, await this.apis.findById(apiId), apiId, EDIT_ROLE);
+    if (api.kind === 'http') {
+      const { version, routes } = await this.updateVersion.execute(principal, apiId, label, new ZodPipe(updateVersionSchema).transform(body) as UpdateVersionInput);
+      return versionView(version, routes);
+    }
+    const current = visibleVersion(principal, api, await this.versions.findByLabel(api.id, label), label);
+    const { input, prompt } = await this.aiSurface.forUpdate(api, current, body);
+    const { version, routes } = await this.updateVersion.execute(principal, apiId, label, input, prompt);
     return versionView(version, routes);
   }
 
@@ -106,6 +121,9 @@ export class VersionsController {
     // Refuse before reading up to OPENAPI_MAX_BYTES from someone who may not change the version.
     const api = manageableApi(principal, await this.apis.findById(apiId), apiId, EDIT_ROLE);
     visibleVersion(principal, api, await this.versions.findByLabel(api.id, label), label);
+    if (api.kind !== 'http') {
+      throw new AppError(409, 'generated_document', `the OpenAPI document of a${api.kind === 'ai' ? 'n ai' : ' prompt'} version is generated${api.kind === 'prompt' ? ' from its prompt and variables; change the prompt instead' : ''}`);
+    }
     const openapi = await readDocumentBody(request, this.settings.openapiMaxBytes);
     const { version, routes } = await this.updateVersion.execute(principal, apiId, label, { openapi });
     return versionView(version, routes);

@@ -34,6 +34,10 @@ export const createApiSchema = z
     requireEncryptedTokens: apiFields.requireEncryptedTokens.default(false),
     autoApprove: apiFields.autoApprove.default(false),
     scopes: apiFields.scopes.default([]),
+    kind: z
+      .enum(['http', 'ai', 'prompt'])
+      .default('http')
+      .describe('http: proxied to upstreams; ai: the OpenAI-compatible surface over the AI catalog; prompt: saved prompts as REST endpoints. Fixed at creation'),
   })
   .strict();
 export type CreateApiInput = z.infer<typeof createApiSchema>;

@@ -2,6 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type Visibility = 'team' | 'tenant' | 'public';
 
+/** `http` proxies to upstreams; `ai` serves the OpenAI-compatible surface; `prompt` serves saved prompts. */
+export type ApiKind = 'http' | 'ai' | 'prompt';
+
 @Entity({ name: 'apis' })
 export class ApiEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -18,6 +21,10 @@ export class ApiEntity {
 
   @Column({ type: 'text' })
   slug!: string;
+
+  /** Fixed at creation; every version has the same kind. */
+  @Column({ type: 'text', default: 'http' })
+  kind!: ApiKind;
 
   @Column({ type: 'text' })
   description!: string;

@@ -51,7 +51,7 @@ export const declaredRouteSchema = z
 
 const documentSchema = z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('OpenAPI 3.0/3.1 document: JSON or YAML text, or a JSON object');
 
-const versionFields = {
+export const versionFields = {
   basePath: basePathSchema,
   host: hostSchema.nullable(),
   upstream: upstreamSchema,

@@ -1,5 +1,7 @@
 import type { VersionState } from '@gatehouse/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { PromptDefinition } from '../../ai/apis/prompt-definition';
+import type { ApiKind } from '../../apis/entities/api.entity';
 
 export interface UpstreamConfig {
   targets: Array<{ url: string; weight: number }>;
@@ -30,6 +32,13 @@ export class ApiVersionEntity {
 
   @Column({ type: 'text' })
   state!: VersionState;
+
+  @Column({ type: 'text', default: 'http' })
+  kind!: ApiKind;
+
+  /** The saved prompt of a `prompt` version; null for the other kinds. */
+  @Column({ type: 'jsonb', nullable: true })
+  prompt!: PromptDefinition | null;
 
   @Column({ name: 'base_path', type: 'text' })
   basePath!: string;

@@ -1,5 +1,6 @@
 import type { HttpMethod } from '@gatehouse/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ApiKind } from '../../apis/entities/api.entity';
 
 /** One path template of a version with the methods it serves; what RouteStateV1 publishes. */
 @Entity({ name: 'routes' })
@@ -30,4 +31,8 @@ export class RouteEntity {
 
   @Column({ type: 'text', array: true })
   methods!: HttpMethod[];
+
+  /** The kind of its version: what the gateway does with a matched request. */
+  @Column({ type: 'text', default: 'http' })
+  kind!: ApiKind;
 }

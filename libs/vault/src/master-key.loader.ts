@@ -2,19 +2,34 @@ import { createHash, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { MasterKey } from './local-master-key.vault';
 
+/** Where a service's master keys come from. */
 export interface MasterKeySource {
   NODE_ENV: 'development' | 'test' | 'production';
-  KEYS_MASTER_KEY?: string | undefined;
-  KEYS_MASTER_KEY_FILE?: string | undefined;
   GATEHOUSE_DEV_SECRET: string;
+  /** Value of the variable, e.g. `KEYS_MASTER_KEY`. */
+  value?: string | undefined;
+  /** Value of the file variable, e.g. `KEYS_MASTER_KEY_FILE`: a path whose content is read. */
+  file?: string | undefined;
 }
 
+/** Names used in messages and in the development key derivation. */
+export interface MasterKeyOptions {
+  /** The variable holding the keys, e.g. `KEYS_MASTER_KEY`; the file variant is `<variable>_FILE`. */
+  variable: string;
+  /** The service, e.g. `keys`; separates the derived development keys of services. */
+  service: string;
+  /** What the service will not do without a master key, e.g. `store private keys`. */
+  protects: string;
+}
+
+/** The master keys, first one current. */
 export interface LoadedMasterKeys {
   keys: MasterKey[];
   /** Set when the keys were derived from the development secret. */
   warning?: string;
 }
 
+/** A master key setting is missing or malformed; the message names the variable, never the value. */
 export class MasterKeyConfigError extends Error {
   override readonly name = 'MasterKeyConfigError';
 }
@@ -46,26 +61,30 @@ export function parseMasterKeys(value: string, variable: string): MasterKey[] {
 }
 
 /**
- * The master keys of the local vault. Outside development a master key is mandatory; in
- * development and test one is derived from GATEHOUSE_DEV_SECRET, with a warning.
+ * The master keys of a service's local vault: from the file variable (which wins), else the
+ * variable. In production one is mandatory; in development and test a key is derived from
+ * GATEHOUSE_DEV_SECRET (per service), with a warning.
  */
-export function loadMasterKeys(config: MasterKeySource): LoadedMasterKeys {
-  if (config.KEYS_MASTER_KEY_FILE) {
+export function loadMasterKeys(source: MasterKeySource, options: MasterKeyOptions): LoadedMasterKeys {
+  const fileVariable = `${options.variable}_FILE`;
+  if (source.file) {
     let content: string;
     try {
-      content = readFileSync(config.KEYS_MASTER_KEY_FILE, 'utf8');
+      content = readFileSync(source.file, 'utf8');
     } catch (error) {
-      throw new MasterKeyConfigError(`KEYS_MASTER_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new MasterKeyConfigError(`${fileVariable} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    return { keys: parseMasterKeys(content, 'KEYS_MASTER_KEY_FILE') };
+    return { keys: parseMasterKeys(content, fileVariable) };
   }
-  if (config.KEYS_MASTER_KEY) return { keys: parseMasterKeys(config.KEYS_MASTER_KEY, 'KEYS_MASTER_KEY') };
-  if (config.NODE_ENV === 'production') {
-    throw new MasterKeyConfigError('KEYS_MASTER_KEY (or KEYS_MASTER_KEY_FILE) is required in production: the keys service will not store private keys without a master key');
+  if (source.value) return { keys: parseMasterKeys(source.value, options.variable) };
+  if (source.NODE_ENV === 'production') {
+    throw new MasterKeyConfigError(
+      `${options.variable} (or ${fileVariable}) is required in production: the ${options.service} service will not ${options.protects} without a master key`,
+    );
   }
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(config.GATEHOUSE_DEV_SECRET, 'utf8'), 'gatehouse/keys', 'gatehouse keys master key', 32));
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(source.GATEHOUSE_DEV_SECRET, 'utf8'), `gatehouse/${options.service}`, `gatehouse ${options.service} master key`, 32));
   return {
     keys: [{ id: `dev-${fingerprintId(key).slice(3)}`, key }],
-    warning: 'KEYS_MASTER_KEY is not set: using a master key derived from GATEHOUSE_DEV_SECRET (development only)',
+    warning: `${options.variable} is not set: using a master key derived from GATEHOUSE_DEV_SECRET (development only)`,
   };
 }
