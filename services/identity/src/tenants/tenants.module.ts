@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { TenantsController } from './tenants.controller';
+import { TenantsRepository } from './tenants.repository';
+import { TenantsService } from './tenants.service';
+
+@Global()
+@Module({ controllers: [TenantsController], providers: [TenantsRepository, TenantsService], exports: [TenantsRepository, TenantsService] })
+export class TenantsModule {}
