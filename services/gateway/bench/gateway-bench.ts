@@ -1,0 +1,163 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchFixture } from './bench-state';
+import { fixedRate, type LatencyResult, throughput, type ThroughputResult } from './load';
+import { processTreeCpuSeconds } from './process-cpu';
+import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxies';
+
+/**
+ * `npm run bench:gateway`: the data plane against an upstream on loopback, side by side with a
+ * direct hop, nginx and HAProxy (when installed) and a fastify peer (when installed). Prints a
+ * markdown table; measures, never asserts. Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS
+ * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5), BENCH_OUT (a file for the table).
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const rate = Number(process.env.BENCH_RATE ?? 1000);
+const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 5);
+const children: ChildProcess[] = [];
+
+function child<T>(file: string, init?: unknown, execArgv: string[] = []): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const process_ = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+    children.push(process_);
+    process_.once('message', (message) => resolve(message as T));
+    process_.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    if (init !== undefined) process_.send(init as never);
+  });
+}
+
+function installed(...names: string[]): string[] {
+  return names.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+interface Scenario {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The server process whose CPU per request is measured (the proxy, or the upstream when direct). */
+  pid: number;
+}
+
+async function check(scenario: Scenario): Promise<void> {
+  const response = await fetch(scenario.url, { headers: scenario.headers });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${scenario.name}: ${scenario.url} answered ${response.status}, not 200`);
+}
+
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+async function main(): Promise<void> {
+  const notes: string[] = [];
+  const references: ReferenceProxy[] = [];
+  const { port: upstreamPort } = await child<{ port: number }>('bench-upstream.js');
+  const upstreamPid = children.at(-1)!.pid!;
+  const upstream = `http://127.0.0.1:${upstreamPort}`;
+  const fixture = await benchFixture(upstream);
+  const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const gateway = await child<{ port: number; usage: string }>('bench-gateway.js', { state: fixture.state, secret: fixture.secret }, profile);
+  const gatewayProcess = children.at(-1)!;
+  const gatewayStats = () =>
+    new Promise<{ cpu: NodeJS.CpuUsage; records: number; tokenCache: unknown }>((resolve) => {
+      gatewayProcess.once('message', (message) => resolve(message as { cpu: NodeJS.CpuUsage; records: number; tokenCache: unknown }));
+      gatewayProcess.send({ stats: true });
+    });
+  notes.push(`gateway: ${gateway.usage}`);
+  const gatewayUrl = `http://127.0.0.1:${gateway.port}/pets/v1/pets/42`;
+  const scenarios: Scenario[] = [
+    { name: 'direct to upstream', url: `${upstream}/pets/42`, headers: {}, pid: upstreamPid },
+    { name: 'gateway: JWS + subscription + rate limit + usage', url: gatewayUrl, headers: { authorization: `Bearer ${fixture.jws}` }, pid: gatewayProcess.pid! },
+    { name: 'gateway: nested JWE (same checks)', url: gatewayUrl, headers: { authorization: `Bearer ${fixture.jwe}` }, pid: gatewayProcess.pid! },
+  ];
+  const missing = installed('fastify', '@fastify/http-proxy', '@fastify/jwt');
+  if (missing.length === 0) {
+    const peer = await child<{ port: number }>('bench-fastify.js', { upstream, publicKeyPem: fixture.publicKeyPem, issuer: fixture.state.issuer, audience: fixture.audience });
+    scenarios.push({ name: 'fastify + @fastify/http-proxy + @fastify/jwt', url: `http://127.0.0.1:${peer.port}/pets/v1/pets/42`, headers: { authorization: `Bearer ${fixture.jws}` }, pid: children.at(-1)!.pid! });
+  } else notes.push(`fastify peer skipped: ${missing.join(', ')} not installed (npm i -D fastify@5.12.8 @fastify/http-proxy@11.6.3 @fastify/jwt@10.2.8)`);
+  for (const started of [await startNginx(upstreamPort), await startHaproxy(upstreamPort, fixture.publicKeyPem)]) {
+    if (typeof started === 'string') {
+      notes.push(started);
+      continue;
+    }
+    references.push(started);
+    scenarios.push({ name: started.name, url: `${started.url}/pets/v1/pets/42`, headers: started.name.startsWith('HAProxy') ? { authorization: `Bearer ${fixture.jws}` } : {}, pid: started.pid });
+  }
+
+  const results = new Map<string, ThroughputResult>();
+  const cpuPerRequest = new Map<string, number>();
+  // Warm the gateway's JIT on both token kinds before anything is measured.
+  for (const scenario of scenarios.slice(1, 3)) await throughput(scenario.url, scenario.headers, connections, Math.min(3, seconds));
+  for (const scenario of scenarios) {
+    await check(scenario);
+    await throughput(scenario.url, scenario.headers, connections, Math.min(2, seconds));
+    const before = processTreeCpuSeconds(scenario.pid);
+    const result = await throughput(scenario.url, scenario.headers, connections, seconds);
+    results.set(scenario.name, result);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = processTreeCpuSeconds(scenario.pid);
+    if (before !== null && after !== null && result.total > 0) cpuPerRequest.set(scenario.name, ((after - before) * 1e6) / result.total);
+    process.stderr.write(`measured ${scenario.name}\n`);
+  }
+  const latency = new Map<string, LatencyResult>();
+  for (const scenario of scenarios.slice(0, 3)) latency.set(scenario.name, await fixedRate(scenario.url, scenario.headers, rate, rateSeconds));
+
+  const lines = [
+    `Gateway benchmark — ${new Date().toISOString()}, Node ${process.version}, ${connections} connections × ${seconds} s (autocannon), loopback, all processes on one machine`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/request |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...scenarios.map((scenario) => {
+      const result = results.get(scenario.name)!;
+      const cpu = cpuPerRequest.get(scenario.name);
+      return `| ${scenario.name} | ${Math.round(result.rps)} | ${result.p50} | ${result.p99} | ${result.non2xx} | ${result.errors} | ${cpu === undefined ? '—' : fmt(cpu, 0)} |`;
+    }),
+    '',
+    `Open-loop latency at ${rate} req/s for ${rateSeconds} s (performance.now()):`,
+    '',
+    '| scenario | p50 ms | p99 ms | p99.9 ms | failures | added p99 ms |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const direct = latency.get(scenarios[0]!.name)!;
+  for (const [name, result] of latency) lines.push(`| ${name} | ${fmt(result.p50)} | ${fmt(result.p99)} | ${fmt(result.p999)} | ${result.failures} | ${name === scenarios[0]!.name ? '—' : fmt(result.p99 - direct.p99)} |`);
+  const rps = (name: string) => results.get(name)?.rps;
+  const jws = rps(scenarios[1]!.name)!;
+  const jwe = rps(scenarios[2]!.name)!;
+  const fastify = rps('fastify + @fastify/http-proxy + @fastify/jwt');
+  const nginx = references.find((reference) => reference.name.startsWith('nginx'));
+  const perCore = (name: string) => (cpuPerRequest.get(name) ? 1e6 / cpuPerRequest.get(name)! : Number.NaN);
+  lines.push('', 'Targets (measured, not asserted):', '');
+  const cpuJws = cpuPerRequest.get(scenarios[1]!.name);
+  const cpuJwe = cpuPerRequest.get(scenarios[2]!.name);
+  lines.push(`- JWE within 10% of JWS: ${fmt((jwe / jws) * 100, 1)}% of JWS throughput; gateway CPU per request JWE/JWS ${cpuJws && cpuJwe ? `${fmt((cpuJwe / cpuJws) * 100, 1)}%` : 'n/a'}`);
+  lines.push(`- ≥ 2× the fastify peer: ${fastify ? `${fmt(jws / fastify)}× in req/s; ${fmt(perCore(scenarios[1]!.name) / perCore('fastify + @fastify/http-proxy + @fastify/jwt'))}× in requests per CPU-second` : 'peer not installed'}`);
+  lines.push(`- ≥ 0.3× nginx plain proxy: ${nginx ? `${fmt(jws / rps(nginx.name)!)}× in req/s; ${fmt(perCore(scenarios[1]!.name) / perCore(nginx.name))}× in requests per CPU-second` : 'nginx not installed'}`);
+  lines.push(`- p99 added latency < 2 ms at ${rate} req/s: JWS ${fmt(latency.get(scenarios[1]!.name)!.p99 - direct.p99)} ms, JWE ${fmt(latency.get(scenarios[2]!.name)!.p99 - direct.p99)} ms`);
+  notes.push(`gateway token cache: ${JSON.stringify((await gatewayStats()).tokenCache)}`);
+  if (notes.length) lines.push('', ...notes.map((note) => `Note: ${note}`));
+  const table = lines.join('\n');
+  console.log(table);
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${table}\n`);
+  for (const reference of references) reference.stop();
+  process.stderr.write(`load average at the end: ${require('node:os').loadavg().map((value: number) => value.toFixed(1)).join(' ')}\n`);
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // Disconnecting lets each child exit normally (and write its CPU profile when asked to).
+    for (const process_ of children) if (process_.connected) process_.disconnect();
+    setTimeout(() => {
+      for (const process_ of children) if (process_.exitCode === null) process_.kill();
+    }, 3_000).unref();
+  });

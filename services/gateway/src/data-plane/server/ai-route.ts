@@ -1,0 +1,25 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UsageRecord } from '../usage/usage-record';
+
+/** What an AI handler reports for one request (the `ai` part of the usage record). */
+export type AiUsageLike = NonNullable<UsageRecord['ai']>;
+
+/**
+ * Serves `ai` and `prompt` routes once the gateway has authenticated, authorized and limited
+ * the request (`createAiHandler` of the AI gateway library has this shape). Resolves with the
+ * tokens and cost of the request, or null when none were used.
+ */
+export type AiRouteHandler = (req: IncomingMessage, res: ServerResponse, context: { promptApiId?: string }) => Promise<AiUsageLike | null>;
+
+export function aiUsageOf(usage: AiUsageLike | null): UsageRecord['ai'] {
+  if (usage === null) return null;
+  return {
+    provider: usage.provider,
+    model: usage.model,
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    cachedTokens: usage.cachedTokens,
+    costMicros: usage.costMicros,
+    currency: usage.currency,
+  };
+}
