@@ -74,6 +74,22 @@ describe('docker-compose.yml', () => {
     expect(services.gateway!.environment!.GATEWAY_PROXY_PORT).toBe('8080');
   });
 
+  it('hands every service the secrets it refuses to start without in production, from .env', () => {
+    const required: Record<string, string[]> = {
+      keys: ['ADMIN_BOOTSTRAP_TOKEN', 'KEYS_MASTER_KEY', 'KEY_TRANSPORT_SECRET_IDENTITY', 'KEY_TRANSPORT_SECRET_GATEWAY'],
+      identity: ['ADMIN_BOOTSTRAP_TOKEN', 'KEY_TRANSPORT_SECRET', 'IDENTITY_SECRET_PEPPER'],
+      catalog: ['ADMIN_BOOTSTRAP_TOKEN', 'CATALOG_MASTER_KEY', 'KEY_TRANSPORT_SECRET_GATEWAY'],
+      gateway: ['ADMIN_BOOTSTRAP_TOKEN', 'KEY_TRANSPORT_SECRET'],
+      metering: ['ADMIN_BOOTSTRAP_TOKEN'],
+    };
+    for (const [name, variables] of Object.entries(required)) {
+      const env = services[name]!.environment!;
+      for (const variable of variables) expect(String(env[variable]), `${name} ${variable}`).toMatch(/^\$\{[A-Z_]+:\?run node scripts\/compose-env\.mjs\}$/);
+    }
+    expect(services.identity!.environment!.KEY_TRANSPORT_SECRET).toBe(services.keys!.environment!.KEY_TRANSPORT_SECRET_IDENTITY);
+    expect(services.gateway!.environment!.KEY_TRANSPORT_SECRET).toBe(services.keys!.environment!.KEY_TRANSPORT_SECRET_GATEWAY);
+  });
+
   it('has a health check on every container, /health/ready for the services', () => {
     for (const [name, service] of Object.entries(services)) expect(service.healthcheck?.test, name).toBeDefined();
     expect(read('deploy/docker/healthcheck.js')).toContain('/health/ready');
