@@ -42,13 +42,18 @@ export function topicName(prefix: string, spec: { name: string }): string {
   return `${prefix}${spec.name}`;
 }
 
-/** Runs `operation` until it succeeds or `attempts` are used, waiting `delayMs` between tries (metadata races after topic creation). */
-export async function withRetry<T>(operation: () => Promise<T>, attempts = 20, delayMs = 100): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
+/**
+ * Runs `operation` until it succeeds, retrying errors the broker marks retriable (a leader not
+ * yet elected after topic creation, a coordinator moving) for up to `timeoutMs` with growing
+ * pauses. A fresh broker under load can take several seconds to elect every leader.
+ */
+export async function withRetry<T>(operation: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
     try {
       return await operation();
     } catch (error) {
-      if (attempt >= attempts) throw error;
+      if ((error as { retriable?: boolean }).retriable === false || Date.now() + delayMs > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

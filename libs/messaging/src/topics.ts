@@ -33,7 +33,7 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
         const ready = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
         // A partition is usable once its leader answers for it, not only once metadata names one.
         if (ready && topics.length === names.length) {
-          await Promise.all(missing.map((spec) => admin.fetchTopicOffsets(topicName(prefix, spec))));
+          await Promise.all(names.map((name) => admin.fetchTopicOffsets(name)));
           return;
         }
       } catch (error) {
