@@ -1,7 +1,7 @@
 // Compiles libs/ and services/ to dist/ with SWC (decorator metadata included) and rewrites
 // the @gatehouse/* path aliases to relative requires. Type checking is `npm run typecheck`.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,7 @@ for (const source of sources) {
         const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+        if (code.startsWith('#!')) await chmod(target, 0o755);
         if (map) await writeFile(`${target}.map`, map);
         count += 1;
       })(),
