@@ -10,7 +10,8 @@ import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxi
  * `npm run bench:gateway`: the data plane against an upstream on loopback, side by side with a
  * direct hop, nginx and HAProxy (when installed) and a fastify peer (when installed). Prints a
  * markdown table; measures, never asserts. Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS
- * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5), BENCH_OUT (a file for the table).
+ * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5), BENCH_OUT (a file for the table), BENCH_JSON (a
+ * file for the same results as JSON, with each scenario's server pid and measured time window).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -93,13 +94,16 @@ async function main(): Promise<void> {
 
   const results = new Map<string, ThroughputResult>();
   const cpuPerRequest = new Map<string, number>();
+  const windows = new Map<string, { startedAt: number; endedAt: number }>();
   // Warm the gateway's JIT on both token kinds before anything is measured.
   for (const scenario of scenarios.slice(1, 3)) await throughput(scenario.url, scenario.headers, connections, Math.min(3, seconds));
   for (const scenario of scenarios) {
     await check(scenario);
     await throughput(scenario.url, scenario.headers, connections, Math.min(2, seconds));
     const before = processTreeCpuSeconds(scenario.pid);
+    const startedAt = Date.now();
     const result = await throughput(scenario.url, scenario.headers, connections, seconds);
+    windows.set(scenario.name, { startedAt, endedAt: Date.now() });
     results.set(scenario.name, result);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = processTreeCpuSeconds(scenario.pid);
@@ -145,6 +149,25 @@ async function main(): Promise<void> {
   const table = lines.join('\n');
   console.log(table);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${table}\n`);
+  if (process.env.BENCH_JSON) {
+    const json = {
+      node: process.version,
+      connections,
+      seconds,
+      rate,
+      rateSeconds,
+      scenarios: scenarios.map((scenario) => ({
+        name: scenario.name,
+        pid: scenario.pid,
+        ...windows.get(scenario.name),
+        ...results.get(scenario.name),
+        cpuMicrosPerRequest: cpuPerRequest.get(scenario.name) ?? null,
+        openLoop: latency.get(scenario.name) ?? null,
+      })),
+      notes,
+    };
+    writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
+  }
   for (const reference of references) reference.stop();
   process.stderr.write(`load average at the end: ${require('node:os').loadavg().map((value: number) => value.toFixed(1)).join(' ')}\n`);
 }

@@ -29,30 +29,55 @@ export interface PublishOptions {
  * on the same partition as with the Java client.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly metrics: MessagingMetrics | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private connected = false;
+  private replacing: Promise<void> | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: EventProducerOptions,
   ) {
-    this.producer = kafka.producer({
+    this.producer = this.createProducer();
+    this.metrics = messagingMetrics(options.registry);
+  }
+
+  private createProducer(): Producer {
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.metrics = messagingMetrics(options.registry);
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
     });
+    return producer;
   }
 
   async connect(): Promise<void> {
     await this.producer.connect();
     this.connected = true;
+  }
+
+  /**
+   * After a broker restart an idempotent producer can be left with sequence numbers the broker
+   * no longer accepts, and every later send fails. A new producer gets a new producer id and
+   * starts its sequences afresh; the failed batch is the caller's to retry (or journal).
+   */
+  private replaceProducer(): Promise<void> {
+    this.replacing ??= (async () => {
+      const stale = this.producer;
+      this.producer = this.createProducer();
+      this.connected = false;
+      await stale.disconnect().catch(() => undefined);
+      await this.producer.connect();
+      this.connected = true;
+    })().finally(() => {
+      this.replacing = undefined;
+    });
+    return this.replacing;
   }
 
   /** Waits for the sends in flight, then disconnects. */
@@ -105,6 +130,7 @@ export class EventProducer {
   async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
     const batch = topicMessages.filter((entry) => entry.messages.length > 0);
     if (batch.length === 0) return;
+    if (this.replacing) await this.replacing.catch(() => undefined);
     const sending = this.producer.sendBatch({ topicMessages: batch, acks: -1 });
     this.inFlight.add(sending);
     try {
@@ -113,9 +139,24 @@ export class EventProducer {
     } catch (error) {
       for (const entry of batch) this.metrics?.publishFailures.inc({ topic: entry.topic });
       this.options.logger?.warn({ err: error, topics: batch.map((entry) => entry.topic) }, 'kafka send failed');
+      if (producerStateLost(error)) {
+        this.options.logger?.warn('idempotent producer state lost on the broker; replacing the producer');
+        await this.replaceProducer().catch((replaceError: unknown) => this.options.logger?.warn({ err: replaceError }, 'producer replacement failed; will retry on the next send'));
+      }
       throw error;
     } finally {
       this.inFlight.delete(sending);
     }
   }
+}
+
+const LOST_PRODUCER_STATE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+
+/** Broker answers meaning this producer's id or sequence numbers are no longer valid there. */
+export function producerStateLost(error: unknown): boolean {
+  for (let current = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; current && depth < 5; depth += 1) {
+    if (typeof current.type === 'string' && LOST_PRODUCER_STATE.has(current.type)) return true;
+    current = (current.originalError ?? current.cause) as typeof current;
+  }
+  return false;
 }

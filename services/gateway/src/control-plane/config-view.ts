@@ -13,8 +13,9 @@ const listing = <T>(items: Iterable<T>, id: (item: T) => string, visible: (item:
 
 /**
  * The read-only view of what the gateway loaded. A platform admin sees everything; a tenant
- * principal sees only its tenant's routes, subscriptions, plans, applications, API keys and
- * quotas, and nothing about keys, upstreams or the usage journal.
+ * principal sees only its tenant's routes, subscriptions, plans, applications, API keys,
+ * quotas and AI state (ids and names, never a credential), and nothing about keys, upstreams
+ * or the usage journal.
  */
 export function configView(runtime: GatewayRuntime, principal: AdminPrincipal) {
   const { state, auth, routes, upstreams, usage } = runtime.dataPlane;
@@ -32,6 +33,7 @@ export function configView(runtime: GatewayRuntime, principal: AdminPrincipal) {
     applications: listing(state.applications.values(), (application) => application.applicationId, (application) => mine(application.tenantId)),
     apiKeys: listing(state.apiKeys.values(), (apiKey) => apiKey.apiKeyId, (apiKey) => mine(apiKey.tenantId)),
     quotas: listing(state.quotas.values(), (quota) => quota.quotaKey, (quota) => mine(quota.tenantId)),
+    ai: runtime.ai.view(mine),
   };
   if (!all) return view;
   return {

@@ -9,6 +9,11 @@ import { DataPlane } from '../data-plane/data-plane';
 import type { GatewayConfig } from '../gateway.config';
 import { StateFeed } from '../state-sync/state-feed';
 import type { AiRouteHandler } from '../data-plane/server/ai-route';
+import { createAiDispatcher } from '../ai/ai-dispatcher';
+import { AiMetrics } from '../ai/ai-metrics';
+import { AiStateStore } from '../ai/ai-state.store';
+import { ProviderCredentials } from '../ai/provider-credentials';
+import { routeTenantOf } from '../ai/route-tenant';
 import { GATEWAY_AI_HANDLER, GATEWAY_CONFIG } from './tokens';
 import { gatewayTransportSecrets } from './transport-secrets';
 
@@ -21,6 +26,8 @@ import { gatewayTransportSecrets } from './transport-secrets';
 export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly dataPlane: DataPlane;
   readonly feed: StateFeed;
+  /** AI providers, models, policies and prompts per tenant, and the handler built from them. */
+  readonly ai: AiStateStore;
   private ready = false;
   private proxyPort = 0;
 
@@ -35,6 +42,9 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
   ) {
     const { secrets, warning } = gatewayTransportSecrets(config);
     if (warning) logger.warn(warning);
+    this.ai = new AiStateStore({ credentials: new ProviderCredentials(secrets), metrics: new AiMetrics(registry), logger });
+    // An explicit handler (tests, embedding) replaces the per-tenant one built from the AI topic.
+    const ai = aiHandler ?? createAiDispatcher({ tenantOf: routeTenantOf(() => this.dataPlane.routes), handlerFor: (tenantId) => this.ai.handlerFor(tenantId) });
     this.dataPlane = new DataPlane({
       settings: {
         gatewayId: config.GATEWAY_ID,
@@ -59,7 +69,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
       sink: { send: (records) => producer.publishMany(UsageRecordedV1, records) },
       isReady: () => this.ready,
       logger,
-      ...(aiHandler ? { aiHandler } : {}),
+      aiHandler: ai,
     });
     this.feed = new StateFeed({
       kafka,
@@ -70,6 +80,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
       producer,
       logger,
       registry,
+      extra: this.ai,
     });
     readiness.add({
       name: 'state',
@@ -94,14 +105,16 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
     await this.feed.start();
     void this.feed.caughtUp().then(() => {
       this.dataPlane.routes.rebuild();
+      this.ai.flush();
       this.ready = true;
       this.dataPlane.metrics.caughtUp.set(1);
-      this.logger.info({ routes: this.dataPlane.state.routes.size }, 'gateway state caught up; serving');
+      this.logger.info({ routes: this.dataPlane.state.routes.size, aiTenants: this.ai.tenantCount }, 'gateway state caught up; serving');
     });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.dataPlane.stop(this.config.GATEWAY_DRAIN_TIMEOUT_MS);
     await this.feed.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'state feed stop failed'));
+    await this.ai.close().catch((error: unknown) => this.logger.warn({ err: error }, 'AI provider pools did not close'));
   }
 }

@@ -28,6 +28,15 @@ export interface StateFeedOptions {
   readonly producer?: EventProducer;
   readonly logger?: Logger;
   readonly registry?: Registry;
+  /** Further state read by the same reader (the AI topic), with its own apply. */
+  readonly extra?: StateSink;
+}
+
+/** State kept outside `GatewayState`: the definitions it reads and how it applies them. */
+export interface StateSink {
+  readonly definitions: readonly EventDefinition[];
+  handles(definition: EventDefinition): boolean;
+  apply(record: StateRecord): Promise<void>;
 }
 
 /** Applies one state record (or tombstone) to the gateway state and the auth rings. */
@@ -70,9 +79,9 @@ export class StateFeed {
     this.reader = new StateTopicReader({
       kafka: options.kafka,
       prefix: options.prefix,
-      definitions: gatewayStateDefinitions,
+      definitions: [...gatewayStateDefinitions, ...(options.extra?.definitions ?? [])],
       groupId: options.groupId,
-      onRecord: (record) => applyStateRecord(record, options.state, options.auth),
+      onRecord: (record) => (options.extra?.handles(record.definition) ? options.extra.apply(record) : applyStateRecord(record, options.state, options.auth)),
       ...(options.producer ? { producer: options.producer } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.registry ? { registry: options.registry } : {}),

@@ -24,6 +24,7 @@ export const rejections = {
   controlCharacter: rejection(400, 'invalid_path', 'the path holds a control character'),
   invalidUtf8: rejection(400, 'invalid_path', 'the path is not valid UTF-8 once decoded'),
   pathTraversal: rejection(400, 'path_traversal', 'the path climbs above the root with ..'),
+  duplicateHost: rejection(400, 'invalid_request', 'the request has more than one Host header'),
   uriTooLong: rejection(414, 'uri_too_long', 'the request target is too long'),
   headersTooLarge: rejection(431, 'headers_too_large', 'the request headers are too large'),
   badRequest: rejection(400, 'invalid_request', 'the request could not be parsed as HTTP/1.1'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientRequestId, hostOf } from './request-meta';
+import { clientRequestId, hasDuplicateHost, hostOf } from './request-meta';
 
 describe('request metadata', () => {
   it('reads the host without port, lowercased, IPv6 included', () => {
@@ -7,6 +7,13 @@ describe('request metadata', () => {
     expect(hostOf('api.example.com')).toBe('api.example.com');
     expect(hostOf('[::1]:8080')).toBe('::1');
     expect(hostOf(undefined)).toBe('');
+  });
+
+  it('spots a second Host field line, whatever its case', () => {
+    expect(hasDuplicateHost(['Host', 'a', 'Accept', '*/*'])).toBe(false);
+    expect(hasDuplicateHost(['Host', 'a', 'X-Host', 'b', 'hosts', 'c'])).toBe(false);
+    expect(hasDuplicateHost(['Host', 'a', 'Accept', '*/*', 'HOST', 'b'])).toBe(true);
+    expect(hasDuplicateHost([])).toBe(false);
   });
 
   it('keeps only short printable client request ids', () => {

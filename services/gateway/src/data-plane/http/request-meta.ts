@@ -13,6 +13,18 @@ export function hostOf(header: string | undefined): string {
   return header.slice(0, end).toLowerCase();
 }
 
+/** More than one Host field line, which RFC 9112 section 3.2 answers with 400: proxies disagree on which one counts. */
+export function hasDuplicateHost(rawHeaders: readonly string[]): boolean {
+  let seen = false;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
+}
+
 /** The peer address, without the IPv4-mapped IPv6 prefix. */
 export function clientIpOf(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';

@@ -3,7 +3,7 @@ import { authenticate } from '../auth/authenticate';
 import { authorize } from '../auth/authorize';
 import { isRejection, normalizeTarget } from '../http/path-normalizer';
 import { type Rejection, rejections } from '../http/rejections';
-import { hostOf } from '../http/request-meta';
+import { hasDuplicateHost, hostOf } from '../http/request-meta';
 import { enforceLimits } from '../limits/enforce-limits';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { RouteCompiler } from '../routing/route-compiler';
@@ -28,6 +28,7 @@ export interface AdmissionDeps {
 export function admit(exchange: Exchange, deps: AdmissionDeps): Rejection | null {
   const url = exchange.req.url ?? '';
   if (url.length > deps.maxUrlBytes) return rejections.uriTooLong;
+  if (hasDuplicateHost(exchange.req.rawHeaders)) return rejections.duplicateHost;
   const target = normalizeTarget(url);
   if (isRejection(target)) return target;
   exchange.encodedPath = target.encodedPath;

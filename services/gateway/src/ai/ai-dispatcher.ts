@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+import type { AiHandler } from '@gatehouse/ai';
+import type { AiRouteHandler } from '../data-plane/server/ai-route';
+import type { RouteTenantOf } from './route-tenant';
+
+export interface AiDispatcherDeps {
+  readonly tenantOf: RouteTenantOf;
+  readonly handlerFor: (tenantId: string) => AiHandler | undefined;
+}
+
+const notConfigured = JSON.stringify({
+  error: { message: 'No AI provider is configured for this API yet.', type: 'api_error', param: null, code: 'ai_not_configured' },
+});
+
+function answerNotConfigured(res: ServerResponse): void {
+  res.writeHead(501, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(notConfigured), 'cache-control': 'no-store' });
+  res.end(notConfigured);
+}
+
+/**
+ * The gateway's `ai`/`prompt` route handler: serves each request with the AI handler of the
+ * matched route's tenant (the API owner), so one tenant's providers, models and prompts never
+ * answer another's routes. A tenant without a usable provider gets 501 in OpenAI's error shape.
+ */
+export function createAiDispatcher(deps: AiDispatcherDeps): AiRouteHandler {
+  return (req, res, context) => {
+    const tenantId = deps.tenantOf(req, context);
+    const handler = tenantId === undefined ? undefined : deps.handlerFor(tenantId);
+    if (handler === undefined) {
+      answerNotConfigured(res);
+      return Promise.resolve(null);
+    }
+    return handler(req, res, context);
+  };
+}
