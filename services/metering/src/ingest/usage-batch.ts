@@ -1,0 +1,34 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { DeadLetter } from './dead-letter.publisher';
+import type { CountedRecord } from './usage-record';
+
+/** The messages of one fetched partition batch. */
+export interface UsageBatch {
+  topic: string;
+  partition: number;
+  messages: readonly KafkaMessage[];
+}
+
+/** A batch decoded and classified, ready to be written. */
+export interface PreparedBatch {
+  topic: string;
+  partition: number;
+  received: number;
+  /** Offset to commit once the batch is written: the last offset + 1. */
+  nextOffset: string;
+  counted: CountedRecord[];
+  letters: DeadLetter[];
+  /** Copies of a record earlier in the same batch. */
+  duplicates: number;
+  /** CPU time spent preparing, seconds. */
+  preparedIn: number;
+}
+
+export interface IngestOutcome {
+  received: number;
+  /** Newly counted. */
+  counted: number;
+  duplicates: number;
+  late: number;
+  deadLettered: number;
+}

@@ -1,0 +1,19 @@
+import type { EventData, UsageRecordedV1 } from '@gatehouse/contracts';
+
+export type UsageRecord = EventData<typeof UsageRecordedV1>;
+
+/** A validated record with where it came from and how it is counted. */
+export interface CountedRecord {
+  record: UsageRecord;
+  /** Epoch ms of `record.at`. */
+  atMs: number;
+  /** UTC day of `record.at`: the ledger partition, part of the dedupe key. */
+  atDay: string;
+  /** The instant whose windows the record is counted in: `at`, or, when late, its arrival (the ingest statement uses the transaction's instant). */
+  effectiveMs: number;
+  /** Arrived later than the maximum lateness: counted in the window it arrived in. */
+  late: boolean;
+}
+
+/** Dedupe key: duplicates carry the same record id and the same `at`, so the same day. */
+export const ledgerKey = (atDay: string, recordId: string): string => `${atDay}|${recordId}`;
