@@ -68,7 +68,7 @@ describe('the journey through all five services', () => {
       openapi: petstore,
     });
     api = { id: created.value.id, audience: created.value.audience, basePath };
-    const plan = await catalog.post(`/apis/${api.id}/plans`, { name: 'Starter', rateLimit: { requests: 50, per: 'second' }, quotas: [{ metric: 'requests', limit: 40, period: 'day', warnAt: 0.8 }] });
+    const plan = await catalog.post(`/apis/${api.id}/plans`, { name: 'Starter', rateLimit: { requests: 50, per: 'second' }, quotas: [{ metric: 'requests', limit: 150, period: 'day', warnAt: 0.8 }] });
     planId = plan.id;
     const published = Date.now();
     await catalog.post(`/apis/${api.id}/versions/v1/publish`, {});
@@ -112,11 +112,21 @@ describe('the journey through all five services', () => {
     expect((await call(await token())).status).toBe(200);
   });
 
-  it('keeps accepting old and new tokens across a signing-key rotation, and refuses old ones after an emergency revoke', async () => {
+  it('fails no request while signing keys rotate under traffic, and refuses old ones after an emergency revoke', async () => {
     const sets = await keys.get('/admin/key-sets');
     const list = (Array.isArray(sets) ? sets : sets.items ?? sets.keySets) as Array<{ id: string; purpose: string; tenantId: string | null; activeKid?: string }>;
     const signing = list.find((set) => set.purpose === 'access-token-signing' && !set.tenantId)!;
     const before = await token();
+    // Steady traffic across the rotation, with old and freshly issued tokens: none may fail.
+    const outcomes: number[] = [];
+    let running = true;
+    const traffic = (async () => {
+      for (let round = 0; running || round < 20; round += 1) {
+        const current = round % 5 === 0 ? await token() : before;
+        outcomes.push((await call(current)).status);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
     const rotated = await eventually(
       () => keys.post(`/admin/key-sets/${signing.id}/rotate`).then((result) => (result.status === 'scheduled' ? undefined : result)),
       'rotation takes effect',
@@ -130,6 +140,10 @@ describe('the journey through all five services', () => {
     }, 'new token');
     expect((await call(before)).status).toBe(200);
     expect((await call(after.value)).status).toBe(200);
+    running = false;
+    await traffic;
+    expect(outcomes.length).toBeGreaterThanOrEqual(20);
+    expect(outcomes.filter((status) => status !== 200)).toEqual([]);
 
     const set = await keys.get(`/admin/key-sets/${signing.id}`);
     const activeKid = set.activeKid ?? set.active?.kid;
