@@ -38,6 +38,20 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'faults',
+          sequence: { groupOrder: 2 },
+          include: ['libs/**/*.fault-spec.ts', 'services/**/*.fault-spec.ts', 'test/**/*.fault-spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/setup/infra.global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

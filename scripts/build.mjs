@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
 const sources = ['libs', 'services', 'bench'];
-const skip = /\.(spec|int-spec|e2e-spec|test)\.ts$|\.d\.ts$/;
+const skip = /\.(spec|int-spec|e2e-spec|fault-spec|test)\.ts$|\.d\.ts$/;
 
 const libs = (await readdir(join(root, 'libs'))).filter((name) => !name.startsWith('.'));
 const paths = Object.fromEntries(libs.map((name) => [`@gatehouse/${name}`, [`libs/${name}/src`]]));
