@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { AiHandler } from '@gatehouse/ai';
+import type { AiHandler, AiUsage } from '@gatehouse/ai';
 import type { AiRouteHandler } from '../data-plane/server/ai-route';
 import type { RouteTenantOf } from './route-tenant';
 
 export interface AiDispatcherDeps {
   readonly tenantOf: RouteTenantOf;
   readonly handlerFor: (tenantId: string) => AiHandler | undefined;
+  /** Sees the usage of every answered AI request (metrics). */
+  readonly onUsage?: (usage: AiUsage) => void;
 }
 
 const notConfigured = JSON.stringify({
@@ -30,6 +32,13 @@ export function createAiDispatcher(deps: AiDispatcherDeps): AiRouteHandler {
       answerNotConfigured(res);
       return Promise.resolve(null);
     }
-    return handler(req, res, context);
+    const answered = handler(req, res, context);
+    const onUsage = deps.onUsage;
+    return onUsage
+      ? answered.then((usage) => {
+          if (usage) onUsage(usage);
+          return usage;
+        })
+      : answered;
   };
 }

@@ -42,9 +42,10 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
   ) {
     const { secrets, warning } = gatewayTransportSecrets(config);
     if (warning) logger.warn(warning);
-    this.ai = new AiStateStore({ credentials: new ProviderCredentials(secrets), metrics: new AiMetrics(registry), logger });
+    const aiMetrics = new AiMetrics(registry);
+    this.ai = new AiStateStore({ credentials: new ProviderCredentials(secrets), metrics: aiMetrics, logger });
     // An explicit handler (tests, embedding) replaces the per-tenant one built from the AI topic.
-    const ai = aiHandler ?? createAiDispatcher({ tenantOf: routeTenantOf(() => this.dataPlane.routes), handlerFor: (tenantId) => this.ai.handlerFor(tenantId) });
+    const ai = aiHandler ?? createAiDispatcher({ tenantOf: routeTenantOf(() => this.dataPlane.routes), handlerFor: (tenantId) => this.ai.handlerFor(tenantId), onUsage: (usage) => aiMetrics.usage(usage) });
     this.dataPlane = new DataPlane({
       settings: {
         gatewayId: config.GATEWAY_ID,
