@@ -23,6 +23,20 @@ const httpCodes: Record<number, string> = {
   429: 'too_many_requests',
 };
 
+/**
+ * Text Postgres cannot store: a NUL character in text (SQLSTATE 22021) or in jsonb (22P05), and
+ * an unpaired UTF-16 surrogate escaped in jsonb (22P02, "invalid input syntax for type json").
+ * Only client input carries such characters, so they are the client's error, whatever route
+ * they came through (JSON bodies, raw documents, path and query parameters).
+ */
+function isUnstorableText(exception: unknown): boolean {
+  const error = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  const code = error?.code ?? error?.driverError?.code;
+  if (code === '22021' || code === '22P05') return true;
+  const message = error?.driverError?.message ?? error?.message;
+  return code === '22P02' && typeof message === 'string' && message.includes('type json');
+}
+
 /** Maps every error to `{ error, message, errorId }`; stacks stay in the log, never in the body. */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
@@ -45,6 +59,9 @@ export class AppExceptionFilter implements ExceptionFilter {
   private describe(exception: unknown, errorId: string): [number, ErrorBody] {
     if (exception instanceof AppError) {
       return [exception.status, { error: exception.code, message: exception.message, errorId, ...(exception.details ? { details: { ...exception.details } } : {}) }];
+    }
+    if (isUnstorableText(exception)) {
+      return [400, { error: 'invalid_request', message: 'the request holds a character no field can store: NUL (U+0000) or an unpaired UTF-16 surrogate', errorId }];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -22,6 +22,21 @@ class ProbeController {
     throw new AppError(409, 'conflict', 'version 2 is already published', { allowed: ['deprecate'] });
   }
 
+  @Get('nul')
+  nul() {
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  }
+
+  @Get('surrogate')
+  surrogate() {
+    throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+  }
+
+  @Get('uuid')
+  uuid() {
+    throw Object.assign(new Error('invalid input syntax for type uuid: "x"'), { code: '22P02' });
+  }
+
   @Get('boom')
   boom() {
     throw new Error('database password is hunter2');
@@ -70,6 +85,14 @@ describe('service app', () => {
     const response = await fetch(`${base}/conflict`);
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ error: 'conflict', details: { allowed: ['deprecate'] } });
+  });
+
+  it('answers text Postgres cannot store (a NUL character) as the client error it is', async () => {
+    const response = await fetch(`${base}/nul`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('NUL') });
+    expect((await fetch(`${base}/surrogate`)).status).toBe(400);
+    expect((await fetch(`${base}/uuid`)).status).toBe(500);
   });
 
   it('answers an unexpected error with 500 and an error id, never its message or stack', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, freePorts, isolatedTestEnv, startPlatform, type Platform } from '@gatehouse/devstack';
 
 export interface TestPlatform {
@@ -21,6 +24,7 @@ export async function startTestPlatform(label: string, extraEnv: Record<string, 
   const databaseUrl = await ensureDatabase(isolated.databaseUrl, isolated.schema);
   const [keys, identity, catalog, metering, gatewayControl, gateway] = await freePorts(6);
   const adminToken = randomBytes(24).toString('base64url');
+  const journalDir = await mkdtemp(join(tmpdir(), `gatehouse-${label}-journal-`));
   const env: Record<string, string> = {
     KAFKA_BROKERS: isolated.kafkaBrokers,
     DATABASE_URL: databaseUrl,
@@ -36,6 +40,7 @@ export async function startTestPlatform(label: string, extraEnv: Record<string, 
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     GATEHOUSE_DEV_SECRET: randomBytes(24).toString('base64url'),
+    GATEWAY_JOURNAL_DIR: journalDir,
     ...extraEnv,
   };
   const output: string[] = [];
@@ -44,6 +49,7 @@ export async function startTestPlatform(label: string, extraEnv: Record<string, 
     platform = await startPlatform({ env: { ...process.env, ...env }, write: (line) => output.push(line), readyTimeoutMs: 150_000 });
   } catch (error) {
     await dropDatabase(isolated.databaseUrl, isolated.schema).catch(() => undefined);
+    await rm(journalDir, { recursive: true, force: true });
     throw new Error(`platform did not start: ${(error as Error).message}\n${output.slice(-60).join('\n')}`);
   }
   const url = (port: number | undefined) => `http://127.0.0.1:${port}`;
@@ -55,6 +61,7 @@ export async function startTestPlatform(label: string, extraEnv: Record<string, 
     async stop() {
       await platform.stop(5_000);
       await dropDatabase(isolated.databaseUrl, isolated.schema).catch(() => undefined);
+      await rm(journalDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { assertDocumentDepth } from './document-depth';
 import { assertWithinLimit, type DocumentFormat, parseDocumentText } from './document-text';
 import { validateOpenApi, type ValidatedDocument } from './openapi-validator';
 
@@ -18,6 +19,7 @@ export async function importOpenApi(source: string | Record<string, unknown>, ma
     const validated = await validateOpenApi(parsed.value, source);
     return { ...validated, document: parsed.value, format: parsed.format, sizeBytes: parsed.sizeBytes };
   }
+  assertDocumentDepth(source);
   const sizeBytes = Buffer.byteLength(JSON.stringify(source), 'utf8');
   assertWithinLimit(sizeBytes, maxBytes);
   const validated = await validateOpenApi(source);

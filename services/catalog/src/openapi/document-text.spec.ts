@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpenApiDocumentError } from './document-issue';
+import { MAX_DOCUMENT_DEPTH } from './document-depth';
 import { parseDocumentText } from './document-text';
 
 const failure = (run: () => unknown): OpenApiDocumentError => {
@@ -16,6 +17,18 @@ describe('parseDocumentText', () => {
   it('reads JSON and YAML', () => {
     expect(parseDocumentText('{"openapi":"3.0.0"}', 1024)).toMatchObject({ format: 'json', value: { openapi: '3.0.0' }, sizeBytes: 19 });
     expect(parseDocumentText('openapi: 3.1.0\ninfo:\n  title: x\n', 1024)).toMatchObject({ format: 'yaml', value: { openapi: '3.1.0', info: { title: 'x' } } });
+  });
+
+  it('refuses documents nested deeper than the limit before any recursive step, JSON and YAML alike', () => {
+    const deep = 5_000;
+    for (const text of [`${'['.repeat(deep)}${']'.repeat(deep)}`, `${'{"a":'.repeat(deep)}1${'}'.repeat(deep)}`, `${'- '.repeat(deep)}x`, `a:\n${Array.from({ length: 300 }, (_, index) => `${' '.repeat(index + 1)}a:`).join('\n')}`]) {
+      const error = failure(() => parseDocumentText(text, 10_000_000));
+      expect(error.status).toBe(422);
+      expect(error.message).toContain(`more than ${MAX_DOCUMENT_DEPTH} levels deep`);
+    }
+    const fine = `${'{"a":'.repeat(MAX_DOCUMENT_DEPTH - 1)}1${'}'.repeat(MAX_DOCUMENT_DEPTH - 1)}`;
+    expect(parseDocumentText(fine, 10_000_000).format).toBe('json');
+    expect(parseDocumentText(`${'- '.repeat(MAX_DOCUMENT_DEPTH - 1)}x`.replace(/^/, 'a:\n  '), 10_000_000).format).toBe('yaml');
   });
 
   it('refuses a document over the limit with 413 naming the limit', () => {

@@ -1,4 +1,5 @@
 import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
+import { assertDocumentDepth, assertYamlDepth } from './document-depth';
 import { type DocumentIssue, formatBytes, OpenApiDocumentError } from './document-issue';
 import { isRecord } from './json-pointer';
 
@@ -56,8 +57,10 @@ export function parseDocumentText(text: string, maxBytes: number): DocumentText 
     } catch {
       value = undefined;
     }
+    if (format === 'json') assertDocumentDepth(value);
   }
   if (format === 'yaml') {
+    assertYamlDepth(text);
     try {
       value = parseYaml(text, yamlOptions);
     } catch (error) {

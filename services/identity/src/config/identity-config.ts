@@ -8,6 +8,7 @@ export const identityConfigSchema = {
   TOKEN_ISSUER: z.url({ protocol: /^https?$/ }).default('http://localhost:8081').describe('Issuer URL (`iss`) and base URL of the OAuth endpoints.'),
   ACCESS_TOKEN_TTL_SECONDS: seconds(300, 3600).describe('Lifetime of application access tokens.'),
   ADMIN_TOKEN_TTL_SECONDS: seconds(900, 3600).describe('Lifetime of member (admin) access tokens.'),
+  CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30).describe('Clock difference allowed when verifying tokens (introspection, token exchange, admin API), as at the gateway.'),
   REFRESH_TOKEN_TTL_SECONDS: seconds(8 * 3600, 30 * 24 * 3600).describe('Lifetime of a refresh token family from login.'),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(16).optional().describe('Bootstrap admin secret; required in production.'),
   KEY_TRANSPORT_SECRET: z.string().optional().describe('`<id>:<base64url 32 bytes>`; unwraps the signing keys. Required in production.'),

@@ -82,7 +82,8 @@ export class ClientAuthenticator {
     if (retryAfter !== null) throw tooManyAttempts(retryAfter);
     if (!basic && assertion === undefined && secret === undefined && clientId === CLI_CLIENT_ID) return { kind: 'cli', clientId: CLI_CLIENT_ID, method: 'none' };
 
-    const client = this.registry.peek(clientId) ?? (await this.registry.find(clientId));
+    // A client id with a NUL names no client (and Postgres cannot look it up): the unknown-client path.
+    const client = clientId.includes('\u0000') ? null : (this.registry.peek(clientId) ?? (await this.registry.find(clientId)));
     let authenticated = false;
     if (assertion !== undefined) {
       authenticated = client !== null && client.usable && (await this.assertions.verify(assertion, client, endpointUrl));

@@ -24,6 +24,6 @@ export const tokenStateProviders: Provider[] = [
     provide: TOKEN_VERIFIER,
     inject: [KeyStore, REVOCATION_STORE, Clock, IDENTITY_CONFIG],
     useFactory: (keys: KeyStore, revocations: RevocationStore, clock: Clock, config: IdentityConfig) =>
-      new TokenVerifier({ issuer: config.TOKEN_ISSUER, keys: keys.verificationRing, revocations, now: () => clock.now() }),
+      new TokenVerifier({ issuer: config.TOKEN_ISSUER, keys: keys.verificationRing, revocations, clockSkewSeconds: config.CLOCK_SKEW_SECONDS, now: () => clock.now() }),
   },
 ];

@@ -36,7 +36,8 @@ export class PasswordGrant {
     const subject = `member:${username}`;
     const retryAfter = this.limiter.retryAfter(subject, address);
     if (retryAfter !== null) throw tooManyAttempts(retryAfter);
-    const found = username.length <= 320 ? await this.members.findByEmail(username) : null;
+    // A NUL names no member (and Postgres cannot look it up): the same scrypt as an unknown member follows.
+    const found = username.length <= 320 && !username.includes('\u0000') ? await this.members.findByEmail(username) : null;
     const valid = await this.passwords.verify(password, found?.passwordHash ?? null);
     const member = valid && found ? await this.sessions.activeMember(found.tenantId, found.id) : null;
     if (!member) {

@@ -16,6 +16,14 @@ describe('provider input', () => {
     expect(createProviderSchema.safeParse({ teamId: 't', name: 'x', type: 'openai', baseUrl: 'ftp://example.com' }).success).toBe(false);
   });
 
+  it('answers an unparsable base URL with an issue, never an exception', () => {
+    for (const baseUrl of ['a\u0000b', 'not a url', '']) {
+      const result = createProviderSchema.safeParse({ teamId: 't', name: 'x', type: 'openai-compatible', baseUrl });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues.map((issue) => issue.path.join('.'))).toEqual(['baseUrl']);
+    }
+  });
+
   it('drops trailing slashes of the base URL', () => {
     expect(createProviderSchema.parse({ teamId: 't', name: 'x', type: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1/' }).baseUrl).toBe('http://127.0.0.1:11434/v1');
   });

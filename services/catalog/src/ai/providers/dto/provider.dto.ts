@@ -3,16 +3,25 @@ import { z } from 'zod';
 
 export const providerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, dot, dash or underscore, 1-63 characters');
 
+// zod runs every refinement even when the URL check failed; an unparsable value is that check's to report.
+const parsedUrl = (value: string): URL | null => {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+};
+
 const baseUrlSchema = z
   .url({ protocol: /^https?$/, message: 'an http(s) URL' })
   .max(2000)
   .refine((value) => {
-    const url = new URL(value);
-    return !url.username && !url.password;
+    const url = parsedUrl(value);
+    return url === null || (!url.username && !url.password);
   }, 'the base URL must not carry credentials; give them as credential')
   .refine((value) => {
-    const url = new URL(value);
-    return !url.search && !url.hash;
+    const url = parsedUrl(value);
+    return url === null || (!url.search && !url.hash);
   }, 'the base URL takes no query or fragment')
   .transform((value) => value.replace(/\/+$/, ''));
 
