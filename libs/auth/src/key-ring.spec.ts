@@ -79,13 +79,40 @@ describe('DecryptionKeyRing', () => {
     await ring.apply(await encryptionKeyState(key, secret), key.kid);
     const material = ring.resolve(key.kid, NOW).material;
     expect(material.curve).toBe('P-256');
-    await ring.apply(await encryptionKeyState(key, secret, { state: 'retiring' }), key.kid);
-    expect(ring.resolve(key.kid, NOW).material).not.toBe(material);
     const state = await encryptionKeyState(key, secret);
-    await ring.apply(state, key.kid);
-    const reused = ring.resolve(key.kid, NOW).material;
     await ring.apply({ ...state, state: 'retiring' }, key.kid);
-    expect(ring.resolve(key.kid, NOW).material).toBe(reused);
+    expect(ring.resolve(key.kid, NOW).material).toBe(material);
+    expect(ring.resolve(key.kid, NOW).state).toBe('retiring');
+  });
+
+  it('keeps a key usable, without unwrapping it again, when a record only re-wraps it', async () => {
+    const first = transportSecret('gw-a');
+    const second = transportSecret('gw-b');
+    const ring = new DecryptionKeyRing({ transportSecrets: [first, second] });
+    const listener = vi.fn();
+    ring.onInvalidated(listener);
+    const key = testKey('ECDH-ES+A256KW');
+    await ring.apply(await encryptionKeyState(key, first), key.kid);
+    const material = ring.resolve(key.kid, NOW).material;
+    const rewrapped = await encryptionKeyState(key, second, { state: 'retiring' });
+    const applying = ring.apply(rewrapped, key.kid);
+    expect(ring.resolve(key.kid, NOW)).toMatchObject({ state: 'retiring', material });
+    await applying;
+    expect(ring.resolve(key.kid, NOW).material).toBe(material);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('unwraps again, failing closed meanwhile, when the public key under a kid changes', async () => {
+    const secret = transportSecret();
+    const ring = new DecryptionKeyRing({ transportSecrets: secret });
+    const key = testKey('ECDH-ES+A256KW');
+    await ring.apply(await encryptionKeyState(key, secret), key.kid);
+    const other = testKey('ECDH-ES+A256KW');
+    const replaced = await encryptionKeyState({ ...other, kid: key.kid, publicJwk: { ...other.publicJwk, kid: key.kid } }, secret);
+    const applying = ring.apply(replaced, key.kid);
+    expect(refusal(() => ring.resolve(key.kid, NOW))).toBe('ERR_TOKEN_KID_UNKNOWN');
+    await applying;
+    expect(ring.resolve(key.kid, NOW).material.privateKey.export({ format: 'jwk' }).d).toBe(other.privateJwk.d);
   });
 
   it('reports a key it cannot unwrap and keeps it unusable', async () => {

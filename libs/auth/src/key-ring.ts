@@ -160,7 +160,8 @@ export class DecryptionKeyRing extends KeyRing<DecryptionKey> {
   /**
    * Applies a state record or tombstone. Refusals (revoked, retired, removed) take effect
    * before this returns; a new key becomes usable once its private part is unwrapped. A later
-   * record for the same kid always wins over an unwrap still in progress.
+   * record for the same kid always wins over an unwrap still in progress. A record that only
+   * re-wraps the same key (same algorithm and public key) keeps the key usable throughout.
    */
   apply(state: KeyState | null, kid: string): Promise<void> {
     this.checkKid(state, kid);
@@ -170,7 +171,9 @@ export class DecryptionKeyRing extends KeyRing<DecryptionKey> {
       this.commit(kid, null);
       return Promise.resolve();
     }
-    const fingerprint = `${state.alg}:${publicFingerprint(state.publicJwk)}:${state.privateKey?.jwe ?? ''}`;
+    // The wrapped private part is left out on purpose: the keys service wraps it afresh (new IV,
+    // new transport secret) without the key changing, and a key pair is named by its public half.
+    const fingerprint = `${state.alg}:${publicFingerprint(state.publicJwk)}`;
     const refusal = refusalOf(state.state) ?? (state.privateKey === null || state.privateKey.recipient !== 'gateway' ? 'ERR_TOKEN_KID_UNKNOWN' : null);
     const previous = this.entries.get(kid);
     if (refusal !== null || (previous?.key && previous.fingerprint === fingerprint)) {

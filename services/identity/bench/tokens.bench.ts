@@ -7,7 +7,9 @@
 // wall-clock tokens/s, each run reads the server process's CPU time from /proc: tokens per
 // CPU-second is what one dedicated core sustains, and it stays comparable when other work
 // on the machine steals CPU from one run and not the other. The comparison uses it.
+// BENCH_JSON: also write the results as JSON to that file (each with its measured time window).
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { wrapPrivateKey } from '@gatehouse/auth';
 import { ApiStateV1, KeyStateV1, SubscriptionStateV1 } from '@gatehouse/contracts';
 import { deleteTopicsWithPrefix, dropDatabase, ensureDatabase, startInfra, uniqueSuffix } from '@gatehouse/devstack';
@@ -176,14 +178,21 @@ async function main(): Promise<void> {
     const kinds = ['jws', 'jwe', 'peer'];
     const targets = [...identity.targets, ...(peer ? [peer.target] : [])].filter((_, index) => !only || only.includes(kinds[index]!));
     const runs = targets.map(() => [] as LoadResult[]);
+    const windows = targets.map(() => ({ startedAt: Number.POSITIVE_INFINITY, endedAt: 0 }));
     for (let round = 1; round <= rounds; round += 1) {
       for (const [index, target] of targets.entries()) {
+        const startedAt = Date.now();
         const result = await measure(target, { ...options, warmupSeconds: round === 1 ? options.warmupSeconds : 0 });
+        windows[index] = { startedAt: Math.min(windows[index]!.startedAt, startedAt), endedAt: Date.now() };
         log(`round ${round}/${rounds}: ${target.server}, ${target.token}: ${result.requestsPerSecond.toFixed(0)} tokens/s, ${result.perCpuSecond?.toFixed(0) ?? 'n/a'} per CPU-second`);
         runs[index]!.push(result);
       }
     }
     results.push(...runs.map(median));
+    if (process.env.BENCH_JSON) {
+      const json = { node: process.version, rounds, ...options, results: results.map((result, index) => ({ ...result, authorization: undefined, body: undefined, ...windows[index] })) };
+      writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
+    }
     process.stdout.write(
       `\nclient_credentials, ${options.connections} connections, median of ${rounds} rounds of ${options.durationSeconds} s (after ${options.warmupSeconds} s warm-up), Node ${process.version}\n\n`,
     );

@@ -145,7 +145,7 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
       await eventually(() => routeStates(apiId).filter((event) => event.data.lifecycle.state === 'retired').length === 2, 'retired route states');
       await eventually(() => transitions(apiId).map((event) => `${event.data.from}→${event.data.to}`).join(' ') === 'null→draft draft→published published→deprecated deprecated→retired', 'every transition');
       expect(transitions(apiId).find((event) => event.data.to === 'deprecated')!.data.sunsetAt).toBe(sunsetAt);
-      expect(catalog.collector.ofType(ApiStateV1.type).filter((event) => event.data.apiId === apiId).length).toBeGreaterThanOrEqual(4);
+      await eventually(() => catalog.collector.ofType(ApiStateV1.type).filter((event) => event.data.apiId === apiId).length >= 4, 'an API state per transition');
     });
 
     it('answers 409 listing the allowed transitions for every other move, and writes nothing', async () => {
@@ -280,7 +280,10 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
       await eventually(() => catalog.collector.tombstones(Topics.apiState.name).includes(apiId), 'API tombstone');
       await eventually(() => routeIds.every((id) => catalog.collector.tombstones(Topics.routeState.name).includes(String(id))), 'route tombstones');
       await eventually(() => catalog.collector.tombstones(Topics.planState.name).includes(plan.id), 'plan tombstone');
-      expect(catalog.collector.ofType(ApiChangedV1.type).filter((event) => event.data.apiId === apiId).map((event) => event.data.change)).toContain('deleted');
+      await eventually(
+        () => catalog.collector.ofType(ApiChangedV1.type).some((event) => event.data.apiId === apiId && event.data.change === 'deleted'),
+        'api deleted event',
+      );
       await expectStatus(catalog.call('GET', `/apis/${apiId}`, { token: admin }), 404);
       expect(await catalog.rows('select id from routes where api_id = $1', [apiId])).toEqual([]);
     });

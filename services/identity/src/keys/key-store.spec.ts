@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { type KeyState, type TransportSecret, wrapPrivateKey } from '@gatehouse/auth';
+import { type KeyState, type TransportSecret, unwrapPrivateKey, wrapPrivateKey } from '@gatehouse/auth';
 import type { PublicJwk } from '@gatehouse/contracts';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,24 @@ describe('KeyStore', () => {
     expect(store.activeSigningKey('acme', NOW)).toBeNull();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/does not open/);
+  });
+
+  it('keeps signing, without a pause, while a record only re-wraps the active key', async () => {
+    const errors: string[] = [];
+    const store = new KeyStore(secret, (error) => errors.push(error.message));
+    const first = await record('current');
+    await store.apply(first, 'current');
+    const prepared = store.activeSigningKey('acme', NOW)!.material;
+    const unwrapped = await unwrapPrivateKey(first.privateKey!, secret, 'identity');
+    const rewrapped = { ...first, privateKey: await wrapPrivateKey(unwrapped, 'identity', secret) };
+    expect(rewrapped.privateKey.jwe).not.toBe(first.privateKey!.jwe);
+    const applying = store.apply(rewrapped, 'current');
+    expect(store.activeSigningKey('acme', NOW)?.material).toBe(prepared);
+    await applying;
+    expect(store.activeSigningKey('acme', NOW)?.material).toBe(prepared);
+    await store.apply({ ...rewrapped, privateKey: null }, 'current');
+    expect(store.activeSigningKey('acme', NOW)).toBeNull();
+    expect(errors).toEqual([]);
   });
 
   it('keeps the gateway encryption public key without needing its private part', async () => {

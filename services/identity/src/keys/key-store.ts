@@ -119,12 +119,17 @@ export class KeyStore {
   }
 
   private async prepare(state: KeyState, kid: string, generation: number): Promise<void> {
-    const fingerprint = `${state.alg}:${JSON.stringify(state.publicJwk)}:${state.privateKey?.jwe ?? ''}`;
+    // A key pair is named by its algorithm and public half; a record that only re-wraps the private
+    // part (new IV, new transport secret) keeps the prepared material, so signing never pauses.
+    const fingerprint = `${state.alg}:${JSON.stringify(state.publicJwk)}`;
     if (state.purpose === 'access-token-signing') {
+      if (state.privateKey === null || state.privateKey.recipient !== 'identity') {
+        this.signing.delete(kid);
+        return;
+      }
       if (this.signing.get(kid)?.fingerprint === fingerprint) return;
       this.signing.delete(kid);
       if (!(signingAlgorithms as readonly string[]).includes(state.alg)) throw new Error(`signing key ${kid} has alg ${state.alg}`);
-      if (state.privateKey === null || state.privateKey.recipient !== 'identity') return;
       const privateJwk = await unwrapPrivateKey(state.privateKey, this.transportSecret, 'identity');
       const material = prepareSigningMaterial(kid, state.alg as SigningAlg, privateJwk, state.publicJwk);
       if (this.generations.get(kid) === generation) this.signing.set(kid, { fingerprint, material });
