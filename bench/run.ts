@@ -82,12 +82,14 @@ async function main(): Promise<void> {
   };
   const markdown = renderMarkdown(report);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  for (const name of ['latest', stamp]) {
+  // Only a run of every suite replaces the committed report; a partial run (--only) keeps its own.
+  const latest = settings.suites.length === SUITES.length ? 'latest' : `latest-${settings.suites.map((suite) => suite.name).join('-')}`;
+  for (const name of [latest, stamp]) {
     writeFileSync(join(results, `${name}.md`), markdown);
     writeFileSync(join(results, `${name}.json`), json);
   }
   process.stdout.write(markdown);
-  log(`wrote ${relative(root, join(results, 'latest.md'))} and latest.json (copies: ${stamp}.md/.json) in ${Math.round(report.seconds)} s`);
+  log(`wrote ${relative(root, join(results, `${latest}.md`))} and ${latest}.json (copies: ${stamp}.md/.json) in ${Math.round(report.seconds)} s`);
   if (outcomes.some((outcome) => outcome.problem)) process.exitCode = 1;
 }
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { deriveTransportSecret, KeyTransportError, transportSecretFromEnv, unwrapPrivateKey, wrapPrivateKey } from './key-transport';
+import { deriveTransportSecret, KeyTransportError, transportSecretFromEnv, transportSecretsFromEnv, unwrapPrivateKey, wrapPrivateKey } from './key-transport';
 
 const privateJwk = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as JWK;
 const secret = (id = 'gw-1', fill = 9) => ({ id, key: new Uint8Array(32).fill(fill) });
@@ -54,6 +54,13 @@ describe('key transport', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(key);
     }
+  });
+
+  it('parses several comma-separated secrets, new one first, and refuses a repeated id', () => {
+    const key = (fill: number) => Buffer.alloc(32, fill).toString('base64url');
+    expect(transportSecretsFromEnv(`t2:${key(2)}, t1:${key(1)}`, 'X').map((secret) => secret.id)).toEqual(['t2', 't1']);
+    expect(() => transportSecretsFromEnv(`t1:${key(2)},t1:${key(1)}`, 'X')).toThrow('X names the id "t1" twice');
+    expect(() => transportSecretsFromEnv(`t2:${key(2)},`, 'X')).toThrow('X is empty');
   });
 
   it('derives distinct, stable secrets per recipient from one master secret', () => {

@@ -109,6 +109,18 @@ export function transportSecretFromEnv(value: string, variable = 'the transport 
 }
 
 /**
+ * Parses one or several transport secrets, comma-separated (the new one first during a rotation).
+ * Refuses an empty list and a repeated id.
+ */
+export function transportSecretsFromEnv(value: string, variable = 'the transport secret'): TransportSecret[] {
+  const secrets = value.split(',').map((part) => transportSecretFromEnv(part.trim(), variable));
+  const ids = secrets.map((secret) => secret.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw new KeyTransportError(`${variable} names the id "${repeated}" twice`);
+  return secrets;
+}
+
+/**
  * Derives a recipient's transport secret from one master secret with HKDF-SHA256. Meant for
  * development defaults, where every service shares one master secret; production gives
  * each recipient its own random secret. The id is a short fingerprint of the derived key.

@@ -1,4 +1,4 @@
-import { deriveTransportSecret, type TransportSecret, transportSecretFromEnv } from '@gatehouse/auth';
+import { deriveTransportSecret, type TransportSecret, transportSecretsFromEnv } from '@gatehouse/auth';
 import type { GatewayConfig } from '../gateway.config';
 
 /**
@@ -8,8 +8,7 @@ import type { GatewayConfig } from '../gateway.config';
  */
 export function gatewayTransportSecrets(config: Pick<GatewayConfig, 'NODE_ENV' | 'KEY_TRANSPORT_SECRET' | 'GATEHOUSE_DEV_SECRET'>): { secrets: TransportSecret[]; warning: string | null } {
   if (config.KEY_TRANSPORT_SECRET) {
-    const secrets = config.KEY_TRANSPORT_SECRET.split(',').map((value) => transportSecretFromEnv(value.trim(), 'KEY_TRANSPORT_SECRET'));
-    return { secrets, warning: null };
+    return { secrets: transportSecretsFromEnv(config.KEY_TRANSPORT_SECRET, 'KEY_TRANSPORT_SECRET'), warning: null };
   }
   if (config.NODE_ENV === 'production') throw new Error('KEY_TRANSPORT_SECRET is required in production ("<id>:<base64url of 32 bytes>")');
   return {

@@ -11,7 +11,7 @@ export const identityConfigSchema = {
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30).describe('Clock difference allowed when verifying tokens (introspection, token exchange, admin API), as at the gateway.'),
   REFRESH_TOKEN_TTL_SECONDS: seconds(8 * 3600, 30 * 24 * 3600).describe('Lifetime of a refresh token family from login.'),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(16).optional().describe('Bootstrap admin secret; required in production.'),
-  KEY_TRANSPORT_SECRET: z.string().optional().describe('`<id>:<base64url 32 bytes>`; unwraps the signing keys. Required in production.'),
+  KEY_TRANSPORT_SECRET: z.string().optional().describe('`<id>:<base64url 32 bytes>`; unwraps the signing keys (comma-separated, new one first, during a rotation). Required in production.'),
   GATEHOUSE_DEV_SECRET: z.string().min(16).default('gatehouse-dev-only').describe('Development master secret from which missing secrets are derived.'),
   IDENTITY_SECRET_PEPPER: z.string().min(32).optional().describe('HMAC key for client secrets at rest; required in production.'),
   BOOTSTRAP_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/).optional().describe('First tenant created at start (idempotent).'),

@@ -26,9 +26,15 @@ describe('resolveIdentitySecrets', () => {
   it('derives development defaults, the same on every start', () => {
     const first = resolveIdentitySecrets(base, logger);
     const second = resolveIdentitySecrets(base, logger);
-    expect(first.transportSecret.id).toMatch(/^identity-[0-9a-f]{12}$/);
+    expect(first.transportSecrets.map((secret) => secret.id)).toEqual([expect.stringMatching(/^identity-[0-9a-f]{12}$/)]);
     expect(first.secretPepper.equals(second.secretPepper)).toBe(true);
     expect(first.adminBootstrapToken).toBeNull();
+  });
+
+  it('takes several transport secrets during a rotation, the new one first', () => {
+    const value = (id: string, fill: number) => `${id}:${Buffer.alloc(32, fill).toString('base64url')}`;
+    const secrets = resolveIdentitySecrets({ ...base, KEY_TRANSPORT_SECRET: `${value('t2', 2)},${value('t1', 1)}` }, logger);
+    expect(secrets.transportSecrets.map((secret) => secret.id)).toEqual(['t2', 't1']);
   });
 
   it('names the variable of a malformed transport secret without echoing it', () => {

@@ -1,13 +1,13 @@
 import { hkdfSync } from 'node:crypto';
-import { deriveTransportSecret, type TransportSecret, transportSecretFromEnv } from '@gatehouse/auth';
+import { deriveTransportSecret, type TransportSecret, transportSecretsFromEnv } from '@gatehouse/auth';
 import { ConfigError } from '@gatehouse/config';
 import type { Logger } from '@gatehouse/observability';
 import type { IdentityConfig } from './identity-config';
 
 /** Secrets identity holds in memory, resolved once at boot. */
 export interface IdentitySecrets {
-  /** Unwraps the signing keys the keys service wraps for `identity`. */
-  transportSecret: TransportSecret;
+  /** Unwrap the signing keys the keys service wraps for `identity`: the current one first, and during a rotation the previous one. */
+  transportSecrets: TransportSecret[];
   /** HMAC key of client secrets at rest. */
   secretPepper: Buffer;
   /** The bootstrap admin secret, or null when disabled. */
@@ -27,16 +27,16 @@ export function resolveIdentitySecrets(config: IdentityConfig, logger: Logger): 
   for (const name of missing) {
     logger.warn(name === 'ADMIN_BOOTSTRAP_TOKEN' ? 'ADMIN_BOOTSTRAP_TOKEN is not set; the bootstrap admin secret is disabled' : `${name} is not set; deriving a development value from GATEHOUSE_DEV_SECRET`);
   }
-  let transportSecret: TransportSecret;
+  let transportSecrets: TransportSecret[];
   try {
-    transportSecret = config.KEY_TRANSPORT_SECRET
-      ? transportSecretFromEnv(config.KEY_TRANSPORT_SECRET, 'KEY_TRANSPORT_SECRET')
-      : deriveTransportSecret(config.GATEHOUSE_DEV_SECRET, 'identity');
+    transportSecrets = config.KEY_TRANSPORT_SECRET
+      ? transportSecretsFromEnv(config.KEY_TRANSPORT_SECRET, 'KEY_TRANSPORT_SECRET')
+      : [deriveTransportSecret(config.GATEHOUSE_DEV_SECRET, 'identity')];
   } catch (error) {
     throw new ConfigError([(error as Error).message]);
   }
   const secretPepper = config.IDENTITY_SECRET_PEPPER
     ? Buffer.from(config.IDENTITY_SECRET_PEPPER, 'utf8')
     : Buffer.from(hkdfSync('sha256', config.GATEHOUSE_DEV_SECRET, 'gatehouse/identity', 'client secret pepper', 32));
-  return { transportSecret, secretPepper, adminBootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null };
+  return { transportSecrets, secretPepper, adminBootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null };
 }

@@ -44,7 +44,7 @@ export class KeyStore {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly transportSecret: TransportSecret,
+    private readonly transportSecrets: TransportSecret | readonly TransportSecret[],
     private readonly onError: (error: Error, kid: string) => void,
   ) {}
 
@@ -130,7 +130,7 @@ export class KeyStore {
       if (this.signing.get(kid)?.fingerprint === fingerprint) return;
       this.signing.delete(kid);
       if (!(signingAlgorithms as readonly string[]).includes(state.alg)) throw new Error(`signing key ${kid} has alg ${state.alg}`);
-      const privateJwk = await unwrapPrivateKey(state.privateKey, this.transportSecret, 'identity');
+      const privateJwk = await unwrapPrivateKey(state.privateKey, this.transportSecrets, 'identity');
       const material = prepareSigningMaterial(kid, state.alg as SigningAlg, privateJwk, state.publicJwk);
       if (this.generations.get(kid) === generation) this.signing.set(kid, { fingerprint, material });
       return;

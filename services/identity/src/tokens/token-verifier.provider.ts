@@ -17,7 +17,7 @@ export const tokenStateProviders: Provider[] = [
     provide: KeyStore,
     inject: [IDENTITY_SECRETS, LOGGER],
     useFactory: (secrets: IdentitySecrets, logger: Logger) =>
-      new KeyStore(secrets.transportSecret, (error, kid) => logger.error({ kid, reason: error.message }, 'key record cannot be used')),
+      new KeyStore(secrets.transportSecrets, (error, kid) => logger.error({ kid, reason: error.message }, 'key record cannot be used')),
   },
   { provide: REVOCATION_STORE, inject: [Clock], useFactory: (clock: Clock) => new RevocationStore({ now: () => clock.now() }) },
   {
