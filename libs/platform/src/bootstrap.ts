@@ -32,6 +32,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
   const limit = options.bodyLimit ?? '1mb';
   app.use(bodyParser(json({ limit, type: ['application/json', 'application/*+json'] }), limit));
   app.use(bodyParser(urlencoded({ limit: '64kb', extended: false, parameterLimit: 100 }), '64kb'));
+  app.use(refuseIllFormedText);
   app.use((request: { headers: Record<string, unknown> }, response: { setHeader(name: string, value: string): void }, next: () => void) => {
     const correlationId = sanitizeCorrelationId(request.headers[CORRELATION_HEADER]) ?? randomUUID();
     response.setHeader(CORRELATION_HEADER, correlationId);
@@ -60,6 +61,34 @@ function bodyParser(parse: RequestHandler, limit: string): RequestHandler {
       if (typeof failure.status === 'number' && failure.status < 500) return next(new AppError(failure.status, 'invalid_request', 'request body could not be read'));
       return next(error);
     });
+}
+
+/**
+ * JSON may escape an unpaired UTF-16 surrogate (`"\\ud800"`); no text column can store one, and
+ * the driver would silently turn it into U+FFFD. Refused here with the path of the member.
+ */
+function refuseIllFormedText(request: Request, _response: Response, next: NextFunction): void {
+  const where = illFormedTextAt(request.body);
+  if (where === null) return next();
+  next(new AppError(400, 'invalid_request', `${where === '' ? 'the request body' : `member "${where}"`} holds an unpaired UTF-16 surrogate (in a value or a member name)`));
+}
+
+/** Path of the first string (value or member name) that is not well-formed UTF-16, or null. Iterative: bodies may nest deeply. */
+export function illFormedTextAt(body: unknown): string | null {
+  const pending: Array<[unknown, string]> = [[body, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return path;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, member] of Object.entries(value)) {
+        // A bad member name is reported by its parent's path: the name itself cannot be echoed.
+        if (!key.isWellFormed()) return path;
+        pending.push([member, path === '' ? key : `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
 }
 
 export interface RunServiceOptions<S extends z.ZodRawShape> {

@@ -81,6 +81,17 @@ describe('service app', () => {
     expect(body.details.issues).toHaveLength(2);
   });
 
+  it('refuses an unpaired surrogate escaped in a JSON body, naming the member, and accepts a paired one', async () => {
+    const value = await post(String.raw`{"name":"a\ud800b","count":1}`);
+    expect(value.status).toBe(400);
+    expect(await value.json()).toMatchObject({ error: 'invalid_request', message: 'member "name" holds an unpaired UTF-16 surrogate (in a value or a member name)' });
+    const nested = await post(String.raw`{"name":"x","count":1,"meta":{"list":["ok","\udc00"]}}`);
+    expect(await nested.json()).toMatchObject({ message: expect.stringContaining('member "meta.list.1"') });
+    const key = await post(String.raw`{"name":"x","count":1,"meta":{"\ud800":1}}`);
+    expect(await key.json()).toMatchObject({ message: expect.stringContaining('member "meta"') });
+    expect((await post(String.raw`{"name":"\ud83d\ude00","count":1}`)).status).toBe(201);
+  });
+
   it('maps typed errors to their status with details', async () => {
     const response = await fetch(`${base}/conflict`);
     expect(response.status).toBe(409);

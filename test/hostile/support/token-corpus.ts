@@ -33,7 +33,7 @@ export interface TokenCase {
   readonly authorization: string;
   /** The RFC 6750 error_description the gateway must give, when one defence is meant. */
   readonly description?: string;
-  /** A real, valid credential of another kind: admin APIs accept it (it is theirs), introspection may describe it. */
+  /** A real, valid credential of another kind: admin APIs accept it (it is theirs); introspection describes it only to its own client or its audience's team. */
   readonly validElsewhere?: { admin: boolean; introspection: boolean };
 }
 
@@ -184,7 +184,7 @@ export function tokenCorpus(m: CorpusMaterial): TokenCase[] {
   add('nested tokens', 'JWE header swapped (AAD mismatch)', [segment({ ...decodeSegment(honest[0]!), apv: b64u('x') }), ...honest.slice(1)].join('.'), D.decryption);
 
   // Real tokens of other kinds, for other audiences or other tenants.
-  cases.push({ group: 'token types', name: 'member token (admin audience) at an API', authorization: `Bearer ${m.memberToken}`, description: D.audience, validElsewhere: { admin: true, introspection: true } });
+  cases.push({ group: 'token types', name: 'member token (admin audience) at an API', authorization: `Bearer ${m.memberToken}`, description: D.audience, validElsewhere: { admin: true, introspection: false } });
   add('token types', 'refresh token used as an access token', m.refreshToken, D.malformed);
   add('token types', 'token of the same application for another API', m.legitEncrypted, D.audience);
   add('token types', "tenant B's token for its own API", m.tenantBToken, D.audience);

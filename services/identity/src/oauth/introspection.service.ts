@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isTokenError, type TokenVerifier } from '@gatehouse/auth';
+import { isTokenError, type TokenVerifier, type VerifiedToken } from '@gatehouse/auth';
+import { SubscriptionIndex } from '../catalog/subscription-index';
 import { TOKEN_VERIFIER } from '../tokens/token-verifier.provider';
 import { REFRESH_TOKEN_PREFIX, RefreshTokensService } from '../tokens/refresh-tokens.service';
 import { type AuthenticatedClient, CLI_CLIENT_ID } from './client-authenticator';
@@ -10,7 +11,9 @@ const INACTIVE: IntrospectionResponse = { active: false };
 
 /**
  * RFC 7662. Access tokens are verified exactly as a gateway would (signature, lifetime,
- * revocations, application status) and are only described to clients of the same tenant.
+ * revocations, application status) and are only described to the client they were issued to,
+ * or to an application of the team that owns one of their audiences (the resource server's
+ * side, RFC 7662 section 4); to anyone else they are inactive, member tokens included.
  * Refresh tokens are only described to the client they were issued to. Encrypted tokens are
  * opaque to identity (only the gateway holds their key), so they introspect as inactive.
  */
@@ -19,6 +22,7 @@ export class IntrospectionService {
   constructor(
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly catalog: SubscriptionIndex,
   ) {}
 
   async introspect(caller: AuthenticatedClient, token: string): Promise<IntrospectionResponse> {
@@ -41,7 +45,7 @@ export class IntrospectionService {
     if (caller.kind !== 'application' || token.split('.').length !== 3) return INACTIVE;
     try {
       const verified = this.verifier.verify(token);
-      if (verified.tenant !== caller.client.tenantId) return INACTIVE;
+      if (!this.mayDescribe(caller.client, verified)) return INACTIVE;
       return {
         active: true,
         token_type: 'Bearer',
@@ -60,5 +64,14 @@ export class IntrospectionService {
       if (isTokenError(error)) return INACTIVE;
       throw error;
     }
+  }
+
+  private mayDescribe(caller: { id: string; tenantId: string; teamId: string }, token: VerifiedToken): boolean {
+    if (token.tenant !== caller.tenantId) return false;
+    if (token.clientId === caller.id) return true;
+    return token.audience.some((audience) => {
+      const api = this.catalog.apiByAudience(audience);
+      return api !== null && api.tenantId === caller.tenantId && api.teamId === caller.teamId;
+    });
   }
 }
