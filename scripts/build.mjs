@@ -12,6 +12,8 @@ const skip = /\.(spec|int-spec|e2e-spec|fault-spec|test)\.ts$|\.d\.ts$/;
 
 const libs = (await readdir(join(root, 'libs'))).filter((name) => !name.startsWith('.'));
 const paths = Object.fromEntries(libs.map((name) => [`@gatehouse/${name}`, [`libs/${name}/src`]]));
+// Sub-path entry points, as in tsconfig.json "paths".
+paths['@gatehouse/ai/testing'] = ['libs/ai/src/testing'];
 
 async function* walk(dir) {
   let entries;

@@ -3,8 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, localServerUrl, startLocalKafka, stateDir, type LocalKafka } from '@gatehouse/devstack';
-import { embeddedPostgresBinaries, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from '../../libs/devstack/src/postgres/embedded-postgres';
+import {
+  embeddedPostgresBinaries,
+  freePorts,
+  localServerUrl,
+  startEmbeddedPostgres,
+  startLocalKafka,
+  stateDir,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type LocalKafka,
+} from '@gatehouse/devstack';
 
 /** A piece of infrastructure the chaos run can restart, or the reason it cannot. */
 export interface Restartable {

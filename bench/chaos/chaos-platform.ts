@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDatabase, freePorts, SERVICES, startPlatform, type Platform, type ServiceSpec } from '@gatehouse/devstack';
-import { spawnService, waitUntilReady, type RunningService } from '../../libs/devstack/src/platform/service-process';
+import { ensureDatabase, freePorts, type Platform, type RunningService, SERVICES, type ServiceSpec, spawnService, startPlatform, waitUntilReady } from '@gatehouse/devstack';
 import { childrenOf, commandLine } from '../lib/proc';
 
 export interface ChaosUrls {

@@ -1,4 +1,4 @@
-import { startFakeProvider, type FakeProvider } from '../../libs/ai/src/testing/fake-providers';
+import { type FakeProvider, startFakeProvider } from '@gatehouse/ai/testing';
 import { AdminClient, eventually } from './admin-client';
 import type { ChaosUrls } from './chaos-platform';
 import { type Lane, type Seeded, subscribeAll, tokensGranted } from './seed';

@@ -1,6 +1,6 @@
+import { startFakeProvider, type FakeProvider } from '@gatehouse/ai/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../libs/ai/src/testing/fake-providers';
 import { AdminClient, clientCredentials } from './support/http';
 import { eventually, startTestPlatform, type TestPlatform } from './support/platform';
 

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startEchoUpstream, type EchoAnswer, type EchoUpstream } from '@gatehouse/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoUpstream, type EchoAnswer, type EchoUpstream } from '../../libs/devstack/src/demo/echo-upstream';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 const root = resolve(__dirname, '../..');

@@ -11,3 +11,5 @@ export * from './admin-principal';
 export * from './admin-auth.guard';
 export * from './principal.decorator';
 export * from './key-ring-feeder';
+export * from './admin-auth-state';
+export * from './admin-auth.module';

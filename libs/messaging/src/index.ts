@@ -13,6 +13,7 @@ export * from './producer/event-producer';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './consumer/event-consumer';
+export * from './consumer/consumer-supervisor';
 export * from './state/state-topic-reader';
 export { OutboxMessage, ProcessedEvent, CreateMessagingTables1735689600000 };
 

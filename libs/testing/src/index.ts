@@ -1,1 +1,3 @@
 export * from './event-fixtures';
+export * from './eventually';
+export * from './topic-collector';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminAuthModule } from '@gatehouse/auth';
 import { type BaseConfig, ConfigError } from '@gatehouse/config';
 import { createLogger, type Logger } from '@gatehouse/observability';
 import { PlatformModule } from '@gatehouse/platform';
@@ -9,7 +10,6 @@ import { loadAiSecrets } from './ai/common/ai-secrets';
 import { AiModelEntity } from './ai/models/ai-model.entity';
 import { AiPolicyEntity } from './ai/policies/ai-policy.entity';
 import { AiProviderEntity } from './ai/providers/ai-provider.entity';
-import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import { ApisModule } from './apis/apis.module';
 import { ApiEntity } from './apis/entities/api.entity';
 import type { catalogConfigSchema } from './catalog.config';
@@ -60,7 +60,7 @@ export class CatalogAppModule {
           clock: options.clock ?? new SystemClock(),
           settings: { openapiMaxBytes: config.OPENAPI_MAX_BYTES, routeDefaultMaxBodyBytes: config.ROUTE_DEFAULT_MAX_BODY_BYTES },
         }),
-        AdminAuthModule.forRoot({
+        AdminAuthModule.fromStateTopics({
           issuer: config.TOKEN_ISSUER,
           bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null,
           clockSkewSeconds: config.CLOCK_SKEW_SECONDS,

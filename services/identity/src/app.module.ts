@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from '@gatehouse/observability';
 import { PlatformModule } from '@gatehouse/platform';
+import { identityAdminAuth } from './admin-auth/admin-auth.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKey } from './api-keys/entities/api-key.entity';
 import { ApplicationsModule } from './applications/applications.module';
@@ -46,6 +47,7 @@ export class AppModule {
         PlatformModule.forRoot({ service: 'identity', config: options.config, entities: identityEntities, migrations: identityMigrations, logger: options.logger }),
         IdentityCoreModule.forRoot(options.config, secrets, options.clock ?? new Clock()),
         StateModule,
+        identityAdminAuth(secrets),
         TokensModule,
         TenantsModule,
         TeamsModule,

@@ -9,8 +9,8 @@ import { createKafka, EventProducer, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
 import { createServiceApp } from '@gatehouse/platform';
+import { TopicCollector } from '@gatehouse/testing';
 import type { JWK } from 'jose';
-import type { Consumer, Kafka } from 'kafkajs';
 import { AppModule } from '../src/app.module';
 import type { Clock } from '../src/common/clock';
 import { type IdentityConfig, identityConfigSchema } from '../src/config/identity-config';
@@ -45,52 +45,6 @@ const freePort = () =>
     });
   });
 
-export interface CollectedRecord {
-  type: string | null;
-  key: string;
-  /** null for a tombstone. */
-  data: any;
-}
-
-/** Reads topics from the beginning and keeps every record, decoded. */
-export class RecordCollector {
-  readonly records: CollectedRecord[] = [];
-  private consumer: Consumer | undefined;
-
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly topics: string[],
-  ) {}
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `identity-test-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const envelope = message.value ? (JSON.parse(message.value.toString()) as { type: string; data: unknown }) : null;
-        this.records.push({ type: envelope?.type ?? null, key: message.key?.toString() ?? '', data: envelope?.data ?? null });
-      },
-    });
-    await joined;
-  }
-
-  of(definition: EventDefinition): CollectedRecord[] {
-    return this.records.filter((record) => record.type === definition.type || (record.type === null && definition.state));
-  }
-
-  waitFor(predicate: (records: CollectedRecord[]) => boolean, what: string): Promise<CollectedRecord[]> {
-    return pollUntil(() => predicate(this.records) && this.records, what, 15_000);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
-
 export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
@@ -107,7 +61,7 @@ export interface IdentityHarness {
   readonly gatewaySecret: TransportSecret;
   readonly producer: EventProducer;
   /** Starts collecting every record of the topics of `definitions` (from the beginning). */
-  collect(definitions: EventDefinition[]): Promise<RecordCollector>;
+  collect(definitions: EventDefinition[]): Promise<TopicCollector>;
   publish<D extends EventDefinition>(definition: D, data: EventData<D>): Promise<void>;
   /** Publishes a KeyStateV1 record as the keys service would (private part wrapped for its recipient). */
   publishKey(key: TestKey, overrides?: Partial<KeyState>): Promise<KeyState>;
@@ -167,7 +121,7 @@ export async function startIdentity(label: string, options: HarnessOptions = {})
   });
   await app.listen(listenPort, '127.0.0.1');
   const kafka = createKafka({ clientId: `test-${label}`, brokers: config.KAFKA_BROKERS, logger });
-  const collectors: RecordCollector[] = [];
+  const collectors: TopicCollector[] = [];
   const producer = new EventProducer(kafka, { prefix: config.KAFKA_TOPIC_PREFIX, source: '/test/keys' });
   await producer.connect();
 
@@ -183,7 +137,7 @@ export async function startIdentity(label: string, options: HarnessOptions = {})
     gatewaySecret,
     producer,
     async collect(definitions) {
-      const collector = new RecordCollector(kafka, [...new Set(definitions.map((definition) => topicName(config.KAFKA_TOPIC_PREFIX, definition.topic)))]);
+      const collector = new TopicCollector(kafka, [...new Set(definitions.map((definition) => topicName(config.KAFKA_TOPIC_PREFIX, definition.topic)))]);
       await collector.start();
       collectors.push(collector);
       return collector;

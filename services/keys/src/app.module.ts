@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from '@gatehouse/observability';
 import { PlatformModule } from '@gatehouse/platform';
 import type { Registry } from 'prom-client';
-import { AdminAuthModule } from './admin-auth/admin-auth.module';
+import { keysAdminAuth } from './admin-auth/admin-auth.module';
 import { AuditModule } from './audit/audit.module';
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity';
 import type { Clock } from './clock/clock';
@@ -44,7 +44,7 @@ export class AppModule {
           ...(options.registry ? { registry: options.registry } : {}),
         }),
         KeysCoreModule.forRoot(options),
-        AdminAuthModule,
+        keysAdminAuth(options.config),
         KeySetsModule,
         LifecycleModule,
         JwksModule,

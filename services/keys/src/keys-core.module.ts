@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from '@gatehouse/observability';
 import { KeyVault, LocalMasterKeyVault, loadMasterKeys } from '@gatehouse/vault';
-import { ADMIN_AUTH_SETTINGS, type AdminAuthSettings } from './admin-auth/admin-auth.module';
 import { AuditRepository } from './audit/audit.repository';
 import { KeyChangeListener } from './changes/key-change.listener';
 import { Clock, SystemClock } from './clock/clock';
@@ -47,13 +46,11 @@ export class KeysCoreModule {
       destroyAfterSeconds: config.KEYS_DESTROY_AFTER_SECONDS,
       schedulerIntervalMs: config.KEYS_SCHEDULER_INTERVAL_MS,
     };
-    const adminAuth: AdminAuthSettings = { issuer: config.TOKEN_ISSUER, bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null, clockSkewSeconds: config.CLOCK_SKEW_SECONDS };
-    const shared = [KEYS_OPTIONS, ADMIN_AUTH_SETTINGS, Clock, KeyVault, KeyGenerator, TransportSecrets, KeySetsRepository, AuditRepository, KeyChangeListener, KeyEventsOutbox, KeyMaterialService, KeyTransitions, SetLifecycle];
+    const shared = [KEYS_OPTIONS, Clock, KeyVault, KeyGenerator, TransportSecrets, KeySetsRepository, AuditRepository, KeyChangeListener, KeyEventsOutbox, KeyMaterialService, KeyTransitions, SetLifecycle];
     return {
       module: KeysCoreModule,
       providers: [
         { provide: KEYS_OPTIONS, useValue: keysOptions },
-        { provide: ADMIN_AUTH_SETTINGS, useValue: adminAuth },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: KeyVault, useValue: vault },
         { provide: KeyGenerator, useValue: options.keyGenerator ?? new KeyGenerator() },

@@ -8,6 +8,7 @@ import { createKafka, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
 import { createServiceApp } from '@gatehouse/platform';
+import { type CollectedMessage, TopicCollector } from '@gatehouse/testing';
 import type { JWK } from 'jose';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
@@ -16,7 +17,6 @@ import type { Clock } from '../src/clock/clock';
 import { type KeysConfig, keysConfigSchema } from '../src/keys.config';
 import type { KeyGenerator } from '../src/lifecycle/key-generator';
 import { RotationScheduler } from '../src/lifecycle/rotation.scheduler';
-import { type CollectedRecord, TopicCollector } from './topic-collector';
 
 export const BOOTSTRAP_TOKEN = `bootstrap-${randomBytes(16).toString('hex')}`;
 export const TOKEN_ISSUER = 'http://issuer.test';
@@ -102,15 +102,15 @@ export class KeysTestEnv {
   }
 
   /** Every record seen on the keys topics so far. */
-  get records(): CollectedRecord[] {
-    return this.collector?.records ?? [];
+  get records(): CollectedMessage[] {
+    return this.collector?.messages ?? [];
   }
 
   /** Decoded KeyStateV1 records and tombstones, in topic order. */
   states(): Array<{ kid: string; data: EventData<typeof KeyStateV1> | null }> {
     return this.records
       .filter((record) => record.topic === topicName(this.prefix, KeyStateV1.topic))
-      .map((record) => ({ kid: record.key, data: record.value === null ? null : (JSON.parse(record.value) as Envelope<EventData<typeof KeyStateV1>>).data }));
+      .map((record) => ({ kid: record.key ?? '', data: record.value === null ? null : (JSON.parse(record.value) as Envelope<EventData<typeof KeyStateV1>>).data }));
   }
 
   /** The latest state record of a kid (null for a tombstone, undefined when none yet). */

@@ -1,7 +1,7 @@
+import { eventually } from '@gatehouse/testing';
 import { PartitionManager } from '../src/retention/partition-manager';
 import { addDays } from '../src/retention/partition-names';
 import { LATENCY_BOUNDS_MS, LATENCY_BUCKETS } from '../src/rollups/latency-histogram';
-import { eventually } from '../src/testing/eventually';
 import { BOOTSTRAP_TOKEN, type MeteringTestApp, type MeteringTestEnv } from '../src/testing/metering-test-env';
 import { DAY_MS, utcDay } from '../src/time/period';
 import { fixed, percentile, table } from './bench-report';

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminAuthModule } from '@gatehouse/auth';
 import type { BaseConfig } from '@gatehouse/config';
 import type { Logger } from '@gatehouse/observability';
 import { PlatformModule } from '@gatehouse/platform';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
-import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import { type Clock, SystemClock } from './clock/clock';
 import { DirectoryModule } from './directory/directory.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -29,6 +29,7 @@ export interface MeteringAppOptions {
 export class AppModule {
   static forRoot(options: MeteringAppOptions): DynamicModule {
     const { config } = options;
+    const settings = meteringSettings(config);
     return {
       module: AppModule,
       imports: [
@@ -40,8 +41,13 @@ export class AppModule {
           logger: options.logger,
           ...(options.registry ? { registry: options.registry } : {}),
         }),
-        MeteringCoreModule.forRoot(meteringSettings(config), options.clock ?? new SystemClock()),
-        AdminAuthModule.forRoot({ issuer: config.TOKEN_ISSUER, bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null }),
+        MeteringCoreModule.forRoot(settings, options.clock ?? new SystemClock()),
+        AdminAuthModule.fromStateTopics({
+          issuer: config.TOKEN_ISSUER,
+          bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null,
+          prefix: config.KAFKA_TOPIC_PREFIX,
+          groupId: `${settings.consumerGroup}.admin-auth`,
+        }),
         DirectoryModule,
         QuotasModule,
         RetentionModule,

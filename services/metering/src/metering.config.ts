@@ -30,7 +30,9 @@ export const meteringConfigSchema = {
   METERING_HOUR_ROLLUP_RETENTION_DAYS: integer(400, 1, 36600).describe('Days of hour rollups kept (batched deletes); day rollups are kept'),
   METERING_FETCH_MAX_BYTES_PER_PARTITION: integer(4 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024).describe('Largest fetch per partition (a transaction takes at most 20 000 records)'),
   METERING_PARTITIONS_CONCURRENCY: integer(6, 1, 64).describe('Partition batches handed to the ingest pipeline concurrently'),
-  METERING_CONSUMER_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 300_000).describe('Consumer group session timeout'),
+  METERING_CONSUMER_SESSION_TIMEOUT_MS: integer(10_000, 6_000, 300_000).describe(
+    'Consumer group session timeout: how long after a crash the group waits before handing the dead member\'s partitions on (heartbeats every tenth of it)',
+  ),
   METERING_QUOTA_TICK_MS: integer(5_000, 0, 3_600_000).describe('Quota reconciliation interval (new periods, plan changes); 0 disables the timer'),
   METERING_MAINTENANCE_INTERVAL_MS: integer(600_000, 0, 86_400_000).describe('Partition and retention maintenance interval; 0 disables the timer'),
 };

@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { startFakeProvider, type FakeProvider } from '../../../ai/src/testing/fake-providers';
+import { startFakeProvider, type FakeProvider } from '@gatehouse/ai/testing';
 import type { Platform } from '../platform/start-platform';
 import { clientCredentialsToken, ServiceError } from './admin-client';
 import { readSecretsFile, saveClientSecret, type DevSecrets } from './dev-secrets';

@@ -9,6 +9,7 @@ import { incomingCorrelationId } from '../headers';
 import { type MessagingMetrics, messagingMetrics } from '../metrics';
 import { schemaOf } from '../outbox/schema';
 import type { EventProducer } from '../producer/event-producer';
+import { ConsumerSupervisor, type ConsumerStatus } from './consumer-supervisor';
 import { DeadLetterWriter, type MessageOrigin } from './dead-letter-writer';
 import { type DecodedMessage, MessageDecoder } from './message-decoder';
 
@@ -47,13 +48,19 @@ export interface EventConsumerOptions {
   /** Where a new group starts. Default true: nothing published before the first start is missed. */
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** Default 10 s: after a crash (SIGKILL) a new member waits this long for the dead one's partitions. */
   sessionTimeoutMs?: number;
+  /** Default 3 s. */
   heartbeatIntervalMs?: number;
   /** How often processed offsets are committed in the middle of a batch; they always are at its end. Default 1000. */
   commitIntervalMs?: number;
   /** Longest a fetch waits on an idle topic (bounds how long stop() waits). Default 500. */
   maxWaitTimeMs?: number;
 }
+
+/** How long the group coordinator waits for a silent member before handing its partitions to others. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 
 type Outcome = 'processed' | 'duplicate' | 'ignored' | 'tombstone' | 'dead-lettered';
 
@@ -69,6 +76,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * are retried with backoff per their kind (see classifyError), a message's offset is
  * committed only once it was handled or dead-lettered, and with a data source the handler's
  * effect and the processed event id commit in one transaction (a redelivery has no effect).
+ * A consumer that kafkajs gives up on (CRASH) is replaced by a new one (ConsumerSupervisor);
+ * what was handled but not committed is then delivered again and skipped by the ledger.
  */
 export class EventConsumer {
   private readonly decoder: MessageDecoder;
@@ -79,10 +88,9 @@ export class EventConsumer {
   private readonly backoff: BackoffOptions;
   private readonly positions = new Map<string, number>();
   private readonly ledger: string | undefined;
-  private consumer: Consumer | undefined;
+  private readonly supervisor: ConsumerSupervisor;
   private admin: Admin | undefined;
   private stopping = false;
-  private crashed = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.decoder = new MessageDecoder(options.prefix, options.definitions);
@@ -92,79 +100,52 @@ export class EventConsumer {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.ledger = options.dataSource ? `"${schemaOf(options.dataSource)}"."processed_events"` : undefined;
+    this.supervisor = new ConsumerSupervisor({
+      kafka: options.kafka,
+      name: `consumer ${options.groupId}`,
+      groupId: options.groupId,
+      logger: this.logger,
+      config: {
+        allowAutoTopicCreation: false,
+        sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+      },
+      run: (consumer) => this.run(consumer),
+    });
   }
 
-  /** Connects, subscribes and resolves once the consumer joined its group. */
+  /**
+   * Connects, subscribes and resolves once the consumer joined its group. From then on a
+   * consumer kafkajs gives up on is replaced by a new one, with backoff, until stop().
+   */
   async start(): Promise<void> {
-    if (this.consumer) return;
-    const { kafka, groupId } = this.options;
-    const consumer = kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
-    });
-    this.consumer = consumer;
     this.stopping = false;
-    this.crashed = false;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-      if (!payload.restart) this.crashed = true;
-    });
-    let removeJoinListener = () => {};
-    const joined = new Promise<void>((resolve) => {
-      removeJoinListener = consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-    });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: this.decoder.topicNames(), fromBeginning: this.options.fromBeginning ?? true });
-      await consumer.run({
-        autoCommit: true,
-        autoCommitInterval: this.options.commitIntervalMs ?? 1_000,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-          const control = { heartbeat, isRunning: () => isRunning() && !isStale() && !this.stopping };
-          for (const message of batch.messages) {
-            if (!control.isRunning()) break;
-            if (!(await this.process(batch, message, control))) break;
-            resolveOffset(message.offset);
-            this.track(batch, message);
-            await commitOffsetsIfNecessary();
-            await heartbeat();
-          }
-        },
-      });
-      await Promise.race([
-        joined,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`consumer ${groupId} did not join its group within 60 s`)), 60_000))),
-      ]);
-    } catch (error) {
-      this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      removeJoinListener();
-    }
+    await this.supervisor.start();
   }
 
   /** Lets the handler in flight finish, commits processed offsets, leaves the group and disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.disconnect();
+    await this.supervisor.stop();
     const admin = this.admin;
     this.admin = undefined;
     await admin?.disconnect().catch(() => undefined);
   }
 
-  /** False after a crash the consumer will not recover from. */
+  /** True while the consumer is a member of its group: false before it joined, after a crash until its replacement joined, and after stop(). */
   isRunning(): boolean {
-    return this.consumer !== undefined && !this.crashed;
+    return this.supervisor.isConnected();
+  }
+
+  /** State, restarts and, while not connected, why. */
+  status(): ConsumerStatus {
+    return this.supervisor.status();
+  }
+
+  /** Null while the consumer is a member of its group, else why not (for readiness checks). */
+  problem(): string | null {
+    return this.supervisor.problem();
   }
 
   /** Messages not yet processed: high-water mark minus the committed or processed offset, over all partitions. */
@@ -188,6 +169,27 @@ export class EventConsumer {
       }
     }
     return total;
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({ topics: this.decoder.topicNames(), fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: this.options.commitIntervalMs ?? 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const control = { heartbeat, isRunning: () => isRunning() && !isStale() && !this.stopping };
+        for (const message of batch.messages) {
+          if (!control.isRunning()) break;
+          if (!(await this.process(batch, message, control))) break;
+          resolveOffset(message.offset);
+          this.track(batch, message);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
   }
 
   private track(batch: Batch, message: KafkaMessage): void {

@@ -3,6 +3,7 @@ import type { Envelope, EventDefinition } from '@gatehouse/contracts';
 import { createLogger, type Logger } from '@gatehouse/observability';
 import type { Batch, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { ConsumerSupervisor, type ConsumerStatus } from '../consumer/consumer-supervisor';
 import { DeadLetterWriter, type MessageOrigin } from '../consumer/dead-letter-writer';
 import { MessageDecoder } from '../consumer/message-decoder';
 import { withRetry } from '../kafka';
@@ -35,7 +36,9 @@ export interface StateTopicReaderOptions {
  * Reads compacted state topics from the beginning, never committing, and keeps following
  * them. It is caught up once it has read every partition up to the high-water mark seen
  * at start. A record that fails validation (or that onRecord rejects) goes to the topic's
- * dead-letter topic, and reading goes on.
+ * dead-letter topic, and reading goes on. A consumer that kafkajs gives up on is replaced by
+ * a new one (ConsumerSupervisor) that continues from the last record applied: nothing is
+ * skipped or applied twice.
  */
 export class StateTopicReader {
   private readonly decoder: MessageDecoder;
@@ -43,7 +46,10 @@ export class StateTopicReader {
   private readonly metrics: MessagingMetrics | undefined;
   private readonly deadLetters: DeadLetterWriter;
   private readonly targets = new Map<string, number>();
-  private consumer: Consumer | undefined;
+  /** Next offset to read per `topic:partition`, kept across consumer restarts. */
+  private readonly positions = new Map<string, number>();
+  private readonly supervisor: ConsumerSupervisor;
+  private started = false;
   private caught = false;
   private resolveCaughtUp: () => void = () => {};
   private readonly caughtUpPromise = new Promise<void>((resolve) => {
@@ -55,49 +61,40 @@ export class StateTopicReader {
     this.logger = (options.logger ?? createLogger({ service: 'messaging', level: 'warn' })).child({ component: 'state-reader', group: options.groupId });
     this.metrics = messagingMetrics(options.registry);
     this.deadLetters = new DeadLetterWriter(options.producer, options.groupId, this.logger, this.metrics);
+    this.supervisor = new ConsumerSupervisor({
+      kafka: options.kafka,
+      name: `state reader ${options.groupId}`,
+      // Nothing is committed, so each consumer takes a fresh group and joins at once.
+      groupId: () => `${options.groupId}.${randomUUID()}`,
+      logger: this.logger,
+      config: { allowAutoTopicCreation: false, maxWaitTimeInMs: options.maxWaitTimeMs ?? 500 },
+      run: (consumer) => this.run(consumer),
+      onJoin: (consumer) => this.resume(consumer),
+    });
   }
 
   /** Records the high-water marks to catch up to, then starts reading from the beginning. */
   async start(): Promise<void> {
-    if (this.consumer) return;
+    if (this.started) return;
+    this.started = true;
+    this.positions.clear();
     const { kafka } = this.options;
-    const admin = kafka.admin();
-    await admin.connect();
     try {
-      for (const topic of this.decoder.topicNames()) {
-        for (const end of await withRetry(() => admin.fetchTopicOffsets(topic))) {
-          if (Number(end.high) > Number(end.low)) this.targets.set(`${topic}:${end.partition}`, Number(end.high));
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
-    this.checkCaughtUp();
-    const consumer = kafka.consumer({
-      groupId: `${this.options.groupId}.${randomUUID()}`,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.logger.error({ err: payload.error, restart: payload.restart }, 'state reader crashed'));
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: this.decoder.topicNames(), fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: 4,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-          for (const message of batch.messages) {
-            if (!isRunning() || isStale()) return;
-            await this.apply(batch, message);
-            this.advance(batch, Number(message.offset) + 1);
-            await heartbeat();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        for (const topic of this.decoder.topicNames()) {
+          for (const end of await withRetry(() => admin.fetchTopicOffsets(topic))) {
+            if (Number(end.high) > Number(end.low)) this.targets.set(`${topic}:${end.partition}`, Number(end.high));
           }
-        },
-      });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+      this.checkCaughtUp();
+      await this.supervisor.start();
     } catch (error) {
-      this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
+      this.started = false;
       throw error;
     }
   }
@@ -111,10 +108,45 @@ export class StateTopicReader {
     return this.caught;
   }
 
+  /** True while the reader is connected and following; false while a crashed consumer is being replaced. */
+  isConnected(): boolean {
+    return this.supervisor.isConnected();
+  }
+
+  status(): ConsumerStatus {
+    return this.supervisor.status();
+  }
+
   async stop(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.disconnect();
+    this.started = false;
+    await this.supervisor.stop();
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({ topics: this.decoder.topicNames(), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        const read = this.positions.get(`${batch.topic}:${batch.partition}`) ?? 0;
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          // A replacement consumer may be handed records this reader already applied.
+          if (Number(message.offset) < read) continue;
+          await this.apply(batch, message);
+          this.advance(batch, Number(message.offset) + 1);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  /** After a restart, continues where the last consumer stopped instead of replaying every record. */
+  private resume(consumer: Consumer): void {
+    for (const [key, offset] of this.positions) {
+      const at = key.lastIndexOf(':');
+      consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) });
+    }
   }
 
   private async apply(batch: Batch, message: KafkaMessage): Promise<void> {
@@ -149,6 +181,7 @@ export class StateTopicReader {
   }
 
   private advance(batch: Batch, next: number): void {
+    this.positions.set(`${batch.topic}:${batch.partition}`, next);
     this.metrics?.consumerLag.set(
       { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
       Math.max(0, Number(batch.highWatermark) - next),

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { TopicSpec } from '@gatehouse/contracts';
 import { createLogger, type Logger } from '@gatehouse/observability';
 import { createServiceDataSource, dropSchema, openServiceDataSource } from '@gatehouse/persistence';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { eventually, type Truthy, TopicCollector } from '@gatehouse/testing';
+import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { messagingEntities, messagingMigrations } from '../index';
 import { createKafka } from '../kafka';
 import { ensureTopics } from '../topics';
+
+export { type CollectedMessage, TopicCollector } from '@gatehouse/testing';
 
 /** Isolation for one integration spec file: its own topic prefix and Postgres schemas, removed at the end. */
 export interface MessagingTestEnv {
@@ -87,81 +90,7 @@ export async function createMessagingTestEnv(label: string): Promise<MessagingTe
   return env;
 }
 
-export interface CollectedMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: string | null;
-  headers: Record<string, string>;
-}
-
-/** Reads topics from the beginning under a throwaway group and keeps every message. */
-export class TopicCollector {
-  readonly messages: CollectedMessage[] = [];
-  private consumer: Consumer | undefined;
-
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly topics: string[],
-  ) {}
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `collector-${suffix()}`, maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
-        this.messages.push({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers: flatten(message.headers),
-        });
-      },
-    });
-    await joined;
-  }
-
-  on(topic: string): CollectedMessage[] {
-    return this.messages.filter((message) => message.topic === topic);
-  }
-
-  async waitFor(predicate: (messages: CollectedMessage[]) => boolean, timeoutMs = 15_000): Promise<CollectedMessage[]> {
-    await waitFor(() => predicate(this.messages), { timeoutMs, message: `messages on ${this.topics.join(', ')}` });
-    return this.messages;
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
-
-function flatten(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name, (Array.isArray(value) ? value[0] : value)?.toString() ?? '']),
-  );
-}
-
-/** Polls `probe` until it returns something truthy, or fails after the deadline. */
-export async function waitFor<T>(probe: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; message?: string } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${options.message ?? 'condition'}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
-  }
+/** Polls `probe` until it returns something truthy (`eventually` with options); 15 s by default. */
+export function waitFor<T>(probe: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; message?: string } = {}): Promise<Truthy<T>> {
+  return eventually(probe, options.message ?? 'condition', options.timeoutMs ?? 15_000, options.intervalMs ?? 50);
 }

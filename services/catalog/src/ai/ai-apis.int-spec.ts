@@ -141,7 +141,7 @@ describe('AI and prompt APIs: versioned, published, subscribed to and limited li
     await expectStatus(catalog.call('POST', `/apis/${apiId}/versions/v1/publish`, { token: admin }), 200);
     const route = (await eventually(() => routesOf(apiId)[0], 'prompt route state')).data;
     expect(route).toMatchObject({ kind: 'prompt', methods: ['POST'], path: `${basePath}/sentiment`, stripPrefix: basePath, upstream: { targets: [{ url: PROVIDER_URL, weight: 1 }] } });
-    const promptMessage = await eventually(() => catalog.collector.messages.find((message) => message.topic === Topics.aiState.name && message.envelope?.type === PromptStateV1.type && message.envelope.data.apiId === apiId), 'prompt state');
+    const promptMessage = await eventually(() => catalog.collector.on(Topics.aiState).find((message) => message.envelope?.type === PromptStateV1.type && message.envelope.data.apiId === apiId), 'prompt state');
     expect(promptMessage.key).toBe(`prompt:${route.routeId}`);
     expect(promptMessage.envelope!.data).toEqual({
       routeId: route.routeId,

@@ -15,7 +15,7 @@ describe('AI catalog: providers, models and routing policies', () => {
   let globexTeam: string;
   let globex: string;
 
-  const states = (type: string, key: string) => catalog.collector.messages.filter((message) => message.topic === Topics.aiState.name && message.key === key && message.envelope?.type === type);
+  const states = (type: string, key: string) => catalog.collector.on(Topics.aiState).filter((message) => message.key === key && message.envelope?.type === type);
   const latest = async (type: string, key: string, what: string, predicate: (data: any) => boolean = () => true) =>
     (await eventually(() => states(type, key).map((message) => message.envelope!.data as any).filter(predicate).at(-1), what)) as any;
 
@@ -54,7 +54,7 @@ describe('AI catalog: providers, models and routing policies', () => {
     expect(state.credential.recipient).toBe('gateway');
     expect(state.credential.jwe.split('.')).toHaveLength(5);
     expect(await unwrapSecret(state.credential, gatewaySecret, { recipient: 'gateway', subject: `provider:${provider.id}` })).toBe(credential);
-    const onTopic = JSON.stringify(catalog.collector.messages.filter((message) => message.topic === Topics.aiState.name));
+    const onTopic = JSON.stringify(catalog.collector.on(Topics.aiState));
     expect(onTopic).not.toContain(credential);
 
     const stored = await everyRowAsText(catalog);

@@ -66,8 +66,9 @@ describe('AI provider credentials across restarts: transport secret and master k
     const credential = newCredential();
     const provider = await createProvider(catalog, admin, { teamId: team, credential });
     const jwesOf = () =>
-      catalog.collector.messages
-        .filter((message) => message.topic === Topics.aiState.name && message.key === `provider:${provider.id}` && message.envelope?.type === AiProviderStateV1.type)
+      catalog.collector
+        .on(Topics.aiState)
+        .filter((message) => message.key === `provider:${provider.id}` && message.envelope?.type === AiProviderStateV1.type)
         .map((message) => (message.envelope!.data as { credential: { recipient: 'gateway'; jwe: string } }).credential);
     await eventually(() => jwesOf().length === 1, 'provider state under gw-1');
 

@@ -57,7 +57,8 @@ export class DirectoryConsumer implements OnApplicationBootstrap, OnApplicationS
     readiness.add({
       name: 'identity-directory',
       check: async () => {
-        if (!this.consumer.isRunning()) throw new Error('the identity directory consumer is not running');
+        const problem = this.consumer.problem();
+        if (problem) throw new Error(`the identity directory ${problem}`);
       },
     });
   }

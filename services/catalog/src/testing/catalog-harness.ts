@@ -1,12 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { type TeamRole } from '@gatehouse/auth';
 import { baseConfigSchema, loadConfig } from '@gatehouse/config';
-import { ApplicationStateV1, type EncodedEvent, encodeEvent, type EventData, type EventDefinition, KeyStateV1, TeamChangedV1 } from '@gatehouse/contracts';
+import { ApplicationStateV1, type EncodedEvent, encodeEvent, type EventData, type EventDefinition, KeyStateV1, TeamChangedV1, Topics } from '@gatehouse/contracts';
 import { isolatedTestEnv } from '@gatehouse/devstack';
 import { createKafka, ensureTopics, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
 import { createServiceApp } from '@gatehouse/platform';
+import { TopicCollector } from '@gatehouse/testing';
 import { SignJWT } from 'jose';
 import type { Kafka, Producer } from 'kafkajs';
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
@@ -15,9 +16,11 @@ import { DataSource } from 'typeorm';
 import { CatalogAppModule, type CatalogConfig } from '../app.module';
 import { catalogConfigSchema } from '../catalog.config';
 import { Clock } from '../common/clock';
-import { TopicCollector } from './topic-collector';
 
 export const ISSUER = 'https://identity.gatehouse.test';
+
+/** Every topic the catalog publishes on. */
+const catalogTopics = [Topics.catalogEvents, Topics.apiState, Topics.routeState, Topics.planState, Topics.subscriptionState, Topics.aiState];
 
 /** Real time shifted by an offset the test controls. */
 export class MovableClock extends Clock {
@@ -122,7 +125,7 @@ export class CatalogHarness {
     const address = this.app.getHttpServer().address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
     this.dataSource = this.app.get(DataSource);
-    this.collector = new TopicCollector(this.kafka, this.prefix, `${this.prefix}collector`);
+    this.collector = new TopicCollector(this.kafka, catalogTopics, { prefix: this.prefix });
     await this.collector.start();
   }
 

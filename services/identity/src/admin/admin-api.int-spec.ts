@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ApiKeyStateV1, ApplicationChangedV1, ApplicationStateV1, CredentialChangedV1, RevocationStateV1, TeamChangedV1, TenantChangedV1 } from '@gatehouse/contracts';
+import type { TopicCollector } from '@gatehouse/testing';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IdentityHarness, makeKey, pollUntil, type RecordCollector, startIdentity } from '../../test/identity-harness';
+import { type IdentityHarness, makeKey, pollUntil, startIdentity } from '../../test/identity-harness';
 import { BootstrapService } from '../bootstrap/bootstrap.service';
 
 interface TenantWorld {
@@ -19,7 +20,7 @@ interface TenantWorld {
 
 describe('admin API', () => {
   let harness: IdentityHarness;
-  let events: RecordCollector;
+  let events: TopicCollector;
   let acme: TenantWorld;
   let globex: TenantWorld;
 
@@ -168,22 +169,22 @@ describe('admin API', () => {
     expect(key.apiKey.startsWith(`${key.prefix}_`)).toBe(true);
     const records = await events.waitFor((all) => all.some((record) => record.key === key.id), 'the API key state');
     const state = records.find((record) => record.key === key.id)!;
-    expect(state.data).toMatchObject({ apiKeyId: key.id, applicationId: acme.applicationId, prefix: key.prefix, hash: createHash('sha256').update(key.apiKey).digest('hex'), scopes: ['read'] });
-    expect(events.of(TenantChangedV1).map((record) => record.data.tenantId)).toEqual(expect.arrayContaining(['platform', 'acme', 'globex']));
-    const application = events.of(ApplicationStateV1).find((record) => record.key === acme.applicationId)!;
+    expect(state.envelope?.data).toMatchObject({ apiKeyId: key.id, applicationId: acme.applicationId, prefix: key.prefix, hash: createHash('sha256').update(key.apiKey).digest('hex'), scopes: ['read'] });
+    expect(events.ofType(TenantChangedV1).map((envelope) => envelope.data.tenantId)).toEqual(expect.arrayContaining(['platform', 'acme', 'globex']));
+    const application = events.ofType(ApplicationStateV1).find((envelope) => envelope.data.applicationId === acme.applicationId)!;
     expect(application.data).toMatchObject({ tenantId: 'acme', teamId: acme.teamId, status: 'active', allowedScopes: ['read'] });
-    const everything = JSON.stringify(events.records);
+    const everything = JSON.stringify(events.messages);
     expect(everything).not.toContain(secret.clientSecret);
     expect(everything).not.toContain(key.apiKey);
     const changes = await harness.collect([ApplicationChangedV1, TeamChangedV1, CredentialChangedV1]);
     await changes.waitFor(
       (all) =>
-        all.some((record) => record.type === CredentialChangedV1.type && record.data.credentialId === secret.id && record.data.kind === 'client_secret') &&
-        all.some((record) => record.type === TeamChangedV1.type && record.data.teamId === acme.teamId) &&
-        all.some((record) => record.type === ApplicationChangedV1.type && record.data.applicationId === acme.applicationId && record.data.change === 'created'),
+        all.some((record) => record.envelope?.type === CredentialChangedV1.type && record.envelope.data.credentialId === secret.id && record.envelope.data.kind === 'client_secret') &&
+        all.some((record) => record.envelope?.type === TeamChangedV1.type && record.envelope.data.teamId === acme.teamId) &&
+        all.some((record) => record.envelope?.type === ApplicationChangedV1.type && record.envelope.data.applicationId === acme.applicationId && record.envelope.data.change === 'created'),
       'application, team and credential events',
     );
-    expect(JSON.stringify(changes.records)).not.toContain(secret.clientSecret);
+    expect(JSON.stringify(changes.messages)).not.toContain(secret.clientSecret);
   });
 
   it('suspending an application revokes its tokens and hides its API keys; deleting tombstones it', async () => {
@@ -206,19 +207,19 @@ describe('admin API', () => {
     expect((await request('/oauth2/token', { grant_type: 'client_credentials', resource: 'https://lifecycle.api.test' })).status).toBe(401);
     await events.waitFor(
       (all) =>
-        all.some((record) => record.key === `app:${app.id}` && record.data?.kind === 'application' && record.data.issuedBefore) &&
-        all.some((record) => record.key === app.id && record.data?.status === 'suspended') &&
-        all.some((record) => record.key === key.id && record.data === null),
+        all.some((record) => record.key === `app:${app.id}` && record.envelope?.data.kind === 'application' && record.envelope.data.issuedBefore) &&
+        all.some((record) => record.key === app.id && record.envelope?.data.status === 'suspended') &&
+        all.some((record) => record.key === key.id && record.value === null),
       'suspension state, revocation and API key tombstone',
     );
     await ok(harness.admin('POST', `/admin/tenants/acme/applications/${app.id}/reactivate`), 200);
-    await events.waitFor((all) => all.filter((record) => record.key === key.id && record.data !== null).length === 2, 'the API key republished');
+    await events.waitFor((all) => all.filter((record) => record.key === key.id && record.value !== null).length === 2, 'the API key republished');
     const introspection = await request('/oauth2/introspect', { token: issued.access_token });
     expect(await introspection.json()).toEqual({ active: false });
 
     expect((await harness.admin('DELETE', `/admin/tenants/acme/applications/${app.id}`)).status).toBe(204);
     expect((await harness.admin('GET', `/admin/tenants/acme/applications/${app.id}`)).status).toBe(404);
-    await events.waitFor((all) => all.some((record) => record.key === app.id && record.type === null), 'the application tombstone');
+    await events.waitFor((all) => all.some((record) => record.key === app.id && record.value === null), 'the application tombstone');
   });
 
   it('serves a valid OpenAPI document', async () => {

@@ -1,9 +1,10 @@
 import { RevocationStateV1, TokenRevokedV1 } from '@gatehouse/contracts';
+import type { TopicCollector } from '@gatehouse/testing';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscribedApplication, type TestApplication } from '../../test/directory-fixtures';
-import { type IdentityHarness, makeKey, pollUntil, type RecordCollector, startIdentity } from '../../test/identity-harness';
+import { type IdentityHarness, makeKey, pollUntil, startIdentity } from '../../test/identity-harness';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const oauthError = (promise: Promise<unknown>) =>
@@ -19,7 +20,7 @@ describe('member sessions, refresh rotation, introspection, revocation and excha
   let cli: oidc.Configuration;
   let app: TestApplication;
   let appConfig: oidc.Configuration;
-  let events: RecordCollector;
+  let events: TopicCollector;
   const audience = 'https://inventory.api.test';
 
   const login = () => oidc.genericGrantRequest(cli, 'password', { username: harness.adminEmail, password: harness.adminPassword });
@@ -67,14 +68,29 @@ describe('member sessions, refresh rotation, introspection, revocation and excha
     expect(await oauthError(oidc.refreshTokenGrant(cli, third.refresh_token!))).toBe('invalid_grant');
     expect((await harness.admin('GET', '/admin/tenants/acme', undefined, third.access_token)).status).toBe(401);
     const jti = decodeJwt(third.access_token).jti;
-    await events.waitFor((records) => records.some((record) => record.type === RevocationStateV1.type && record.data.jti === jti), 'the family revocation on Kafka');
+    await events.waitFor((records) => records.some((record) => record.envelope?.type === RevocationStateV1.type && record.envelope.data.jti === jti), 'the family revocation on Kafka');
   });
 
-  it('introspects access tokens for clients of the same tenant and refresh tokens for their own client', async () => {
+  it("describes an access token to its own client and to the team owning its audience only, and refresh tokens to their own client", async () => {
     const access = await tokenFor(appConfig, audience);
     const described = await oidc.tokenIntrospection(appConfig, access.access_token);
     expect(described).toMatchObject({ active: true, client_id: app.clientId, sub: app.clientId, aud: audience, iss: harness.baseUrl, tenant: 'acme', token_type: 'Bearer' });
+
+    const configFor = (other: TestApplication) => oidc.discovery(new URL(harness.baseUrl), other.clientId, undefined, oidc.ClientSecretBasic(other.clientSecret), insecure);
+    const owner = await createSubscribedApplication(harness, { audience: 'https://owner-side.api.test' });
+    const bystander = await createSubscribedApplication(harness, { audience: 'https://bystander-side.api.test' });
+    const ownedAudience = 'https://owned-by-owner.api.test';
+    const ownedApiId = `api-owned-${Date.now()}`;
+    await harness.publishApi({ apiId: ownedApiId, tenantId: 'acme', teamId: owner.teamId, audience: ownedAudience, scopes: ['read'] });
+    await harness.publishSubscription({ applicationId: app.clientId, apiId: ownedApiId, audience: ownedAudience, tenantId: 'acme', scopes: ['read'] });
+    const forOwnedApi = await tokenFor(appConfig, ownedAudience);
+    const [ownerConfig, bystanderConfig] = await Promise.all([configFor(owner), configFor(bystander)]);
+    expect(await oidc.tokenIntrospection(ownerConfig, forOwnedApi.access_token)).toMatchObject({ active: true, client_id: app.clientId, aud: ownedAudience });
+    expect(await oidc.tokenIntrospection(bystanderConfig, forOwnedApi.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(ownerConfig, access.access_token)).toEqual({ active: false });
     const session = await login();
+    expect(await oidc.tokenIntrospection(appConfig, session.access_token)).toEqual({ active: false });
+
     expect(await oidc.tokenIntrospection(cli, session.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'gatehouse-cli' });
     expect(await oidc.tokenIntrospection(appConfig, session.refresh_token!)).toEqual({ active: false });
     expect(await oidc.tokenIntrospection(appConfig, 'not-a-token')).toEqual({ active: false });
@@ -85,11 +101,11 @@ describe('member sessions, refresh rotation, introspection, revocation and excha
     const { jti, exp } = decodeJwt(access.access_token);
     await oidc.tokenRevocation(appConfig, access.access_token);
     expect(await oidc.tokenIntrospection(appConfig, access.access_token)).toEqual({ active: false });
-    const records = await events.waitFor((all) => all.some((record) => record.type === RevocationStateV1.type && record.data.jti === jti), 'the revocation record');
-    const state = records.find((record) => record.type === RevocationStateV1.type && record.data.jti === jti)!;
+    const records = await events.waitFor((all) => all.some((record) => record.envelope?.type === RevocationStateV1.type && record.envelope.data.jti === jti), 'the revocation record');
+    const state = records.find((record) => record.envelope?.type === RevocationStateV1.type && record.envelope.data.jti === jti)!;
     expect(state.key).toBe(`jti:${jti}`);
-    expect(state.data).toMatchObject({ kind: 'token', tenantId: 'acme', applicationId: app.clientId, expiresAt: new Date(exp! * 1000).toISOString() });
-    expect(events.of(TokenRevokedV1).some((record) => record.data.jti === jti)).toBe(true);
+    expect(state.envelope?.data).toMatchObject({ kind: 'token', tenantId: 'acme', applicationId: app.clientId, expiresAt: new Date(exp! * 1000).toISOString() });
+    expect(events.ofType(TokenRevokedV1).some((envelope) => envelope.data.jti === jti)).toBe(true);
   });
 
   it('revokes a refresh token with its family', async () => {

@@ -1,35 +1,27 @@
-import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ADMIN_BOOTSTRAP_SECRET, ADMIN_TOKEN_VERIFIER, AdminAuthGuard, TokenVerifier } from '@gatehouse/auth';
+import type { DynamicModule } from '@nestjs/common';
+import { ADMIN_AUTH_STATE_OPTIONS, AdminAuthModule, AdminAuthState, type AdminAuthStateOptions, TokenVerifier } from '@gatehouse/auth';
+import type { KeysConfig } from '../keys.config';
 import { AdminKeyRingFeeder } from './admin-key-ring.feeder';
 
-export const ADMIN_AUTH_SETTINGS = Symbol('ADMIN_AUTH_SETTINGS');
-
-export interface AdminAuthSettings {
-  issuer: string;
-  bootstrapToken: string | null;
-  clockSkewSeconds: number;
-}
-
-/** AdminAuthGuard for this service: member tokens verified against the service's own signing keys, or the bootstrap secret. */
-@Global()
-@Module({
-  providers: [
-    AdminKeyRingFeeder,
-    {
-      provide: ADMIN_TOKEN_VERIFIER,
-      inject: [AdminKeyRingFeeder, ADMIN_AUTH_SETTINGS],
-      useFactory: (feeder: AdminKeyRingFeeder, settings: AdminAuthSettings) =>
-        new TokenVerifier({ issuer: settings.issuer, keys: feeder.ring, clockSkewSeconds: settings.clockSkewSeconds }),
+/**
+ * Admin authentication of the keys service: member tokens verified against its own signing
+ * keys, read from its tables rather than from `gatehouse.keys.state` (it is their source, and
+ * must be administrable before anything is published), and against identity's revocations
+ * (`gatehouse.identity.revocations`, `gatehouse.identity.applications`), or the bootstrap secret.
+ */
+export function keysAdminAuth(config: KeysConfig): DynamicModule {
+  const state: AdminAuthStateOptions = {
+    prefix: config.KAFKA_TOPIC_PREFIX,
+    groupId: `${config.KAFKA_TOPIC_PREFIX}gatehouse-keys-admin-revocations-${config.INSTANCE_ID ?? 'keys'}`,
+    keys: 'own',
+  };
+  return AdminAuthModule.forRoot({
+    bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null,
+    providers: [AdminKeyRingFeeder, { provide: ADMIN_AUTH_STATE_OPTIONS, useValue: state }, AdminAuthState],
+    verifier: {
+      inject: [AdminKeyRingFeeder, AdminAuthState],
+      useFactory: (feeder: AdminKeyRingFeeder, auth: AdminAuthState) =>
+        new TokenVerifier({ issuer: config.TOKEN_ISSUER, keys: feeder.ring, revocations: auth.revocations, clockSkewSeconds: config.CLOCK_SKEW_SECONDS }),
     },
-    { provide: ADMIN_BOOTSTRAP_SECRET, inject: [ADMIN_AUTH_SETTINGS], useFactory: (settings: AdminAuthSettings) => settings.bootstrapToken },
-    AdminAuthGuard,
-  ],
-  exports: [ADMIN_TOKEN_VERIFIER, ADMIN_BOOTSTRAP_SECRET, AdminAuthGuard],
-})
-export class AdminAuthModule implements OnApplicationBootstrap {
-  constructor(@Inject(AdminKeyRingFeeder) private readonly feeder: AdminKeyRingFeeder) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.feeder.refresh();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { VerificationKeyRing } from '@gatehouse/auth';
 import type { Logger } from '@gatehouse/observability';
 import { LOGGER } from '@gatehouse/platform';
@@ -9,10 +9,10 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /**
  * Feeds the ring that verifies admin tokens straight from this service's own tables (it is
- * the source of every signing key), refreshed on each committed key change.
+ * the source of every signing key), loaded at bootstrap and refreshed on each committed key change.
  */
 @Injectable()
-export class AdminKeyRingFeeder {
+export class AdminKeyRingFeeder implements OnApplicationBootstrap {
   readonly ring = new VerificationKeyRing();
   private readonly known = new Set<string>();
   private refreshing: Promise<void> | null = null;
@@ -24,6 +24,10 @@ export class AdminKeyRingFeeder {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     changes.subscribe(() => void this.refresh());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
   }
 
   /** Reloads every signing key; concurrent calls coalesce into at most one more reload. */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { importJWK, SignJWT } from 'jose';
+import { eventually } from '@gatehouse/testing';
+import { RevocationStateV1 } from '@gatehouse/contracts';
+import { EventProducer } from '@gatehouse/messaging';
+import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLeaks, type KeysTestApp, KeysTestEnv, TOKEN_ISSUER } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
-import { eventually } from '../../test/topic-collector';
 
 const SIGNING = 'platform-access-token-signing';
 
@@ -140,6 +142,36 @@ describe('admin API', () => {
     expect(masterKey.status).toBe(403);
     expect(masterKey.body.message).toBe('master-key operations are reserved to platform admins');
     expect((await app.http('GET', '/admin/master-key', { token })).status).toBe(403);
+  });
+
+  it("refuses a member token once identity's revocation of it arrives", async () => {
+    const token = await member('acme', 'admin');
+    expect((await app.http('GET', '/admin/key-sets?tenant=acme', { token })).status).toBe(200);
+    const { jti, exp } = decodeJwt(token);
+    const producer = new EventProducer(env.kafka, { prefix: env.prefix, source: '/test/identity' });
+    await producer.connect();
+    try {
+      await producer.publish(RevocationStateV1, {
+        revocationId: `jti:${jti}`,
+        tenantId: 'acme',
+        kind: 'token',
+        jti: jti!,
+        applicationId: null,
+        subject: null,
+        issuedBefore: null,
+        expiresAt: new Date(exp! * 1000).toISOString(),
+        reason: 'logged out',
+        revokedAt: new Date().toISOString(),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const refused = await eventually(async () => {
+      const answer = await app.http('GET', '/admin/key-sets?tenant=acme', { token });
+      return answer.status === 401 ? answer : undefined;
+    }, 'the revoked member token refused');
+    expect(refused.status).toBe(401);
+    expect((await app.http('GET', '/admin/key-sets?tenant=acme', { token: tokens.acmeAdmin })).status).toBe(200);
   });
 
   it('lets a tenant admin manage its own set, a viewer only read, and audits who did what', async () => {

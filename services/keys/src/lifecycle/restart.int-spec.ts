@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { transportSecretFromEnv, unwrapPrivateKey } from '@gatehouse/auth';
 import { OutboxRelay } from '@gatehouse/messaging';
+import { eventually } from '@gatehouse/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type KeysTestApp, KeysTestEnv } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
-import { eventually } from '../../test/topic-collector';
 import { KeyGenerator } from './key-generator';
 
 const T0 = new Date('2030-04-01T00:00:00.000Z');

@@ -1,8 +1,8 @@
+import { eventually } from '@gatehouse/testing';
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLeaks, type KeysTestApp, KeysTestEnv, TOKEN_ISSUER } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
-import { eventually } from '../../test/topic-collector';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const SIGNING = 'platform-access-token-signing';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { eventually } from '@gatehouse/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findLeaks, KeysTestEnv } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
-import { eventually } from '../../test/topic-collector';
 
 const SIGNING = 'platform-access-token-signing';
 const masterKey = (id: string) => `${id}:${randomBytes(32).toString('base64url')}`;

@@ -1,8 +1,7 @@
 import { deadLetterOf, newEnvelope, Topics, UsageRecordedV1 } from '@gatehouse/contracts';
+import { eventually, TopicCollector } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../testing/eventually';
 import { type MeteringTestApp, MeteringTestEnv } from '../testing/metering-test-env';
-import { TopicCollector } from '../testing/topic-collector';
 import { usageRecord } from '../testing/usage-record.factory';
 
 describe('usage messages that cannot be counted', () => {
@@ -37,7 +36,7 @@ describe('usage messages that cannot be counted', () => {
     await env.produceUsage([env.encode(valid), ...bad.map(({ key, value }) => ({ key, value }))]);
     await env.waitForIngest();
 
-    const letters = await eventually(() => (collector.records.length >= bad.length ? collector.records : null), 'five dead letters');
+    const letters = await eventually(() => (collector.messages.length >= bad.length ? collector.messages : null), 'five dead letters');
     expect(letters).toHaveLength(bad.length);
     for (const { key, value, expected } of bad) {
       const letter = letters.find((record) => record.key === key);

@@ -1,25 +1,27 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { BaseConfig } from '@gatehouse/config';
 import { Topics } from '@gatehouse/contracts';
-import { topicName } from '@gatehouse/messaging';
+import { ConsumerSupervisor, topicName } from '@gatehouse/messaging';
 import type { Logger } from '@gatehouse/observability';
 import { CONFIG, KAFKA, LOGGER, ReadinessRegistry } from '@gatehouse/platform';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { METERING_SETTINGS, type MeteringSettings } from '../metering.config';
+import type { CommittedOffset } from './ingest-pipeline';
 import { IngestPipeline } from './ingest-pipeline';
 
 /**
  * The usage topic's consumer group (scales with the topic's partitions). Fetched batches go to
  * the ingest pipeline; offsets are committed by it, manually, once their transaction committed.
+ * A consumer kafkajs gives up on is replaced by a new one (ConsumerSupervisor); the ledger drops
+ * what the replacement is handed again.
  */
 @Injectable()
 export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer: Consumer | undefined;
-  private crashed: Error | undefined;
+  private readonly supervisor: ConsumerSupervisor;
   private readonly topic: string;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(CONFIG) config: BaseConfig,
     @Inject(METERING_SETTINGS) private readonly settings: MeteringSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -27,12 +29,26 @@ export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicatio
     readiness: ReadinessRegistry,
   ) {
     this.topic = topicName(config.KAFKA_TOPIC_PREFIX, Topics.usage);
+    const perPartition = settings.fetchMaxBytesPerPartition;
+    this.supervisor = new ConsumerSupervisor({
+      kafka,
+      name: 'usage consumer',
+      groupId: settings.consumerGroup,
+      logger: logger.child({ component: 'usage-ingest' }),
+      config: {
+        allowAutoTopicCreation: false,
+        sessionTimeout: settings.sessionTimeoutMs,
+        heartbeatInterval: heartbeatIntervalFor(settings.sessionTimeoutMs),
+        maxBytesPerPartition: perPartition,
+        maxBytes: perPartition * Math.max(1, settings.partitionsConcurrency),
+        maxWaitTimeInMs: 250,
+      },
+      run: (consumer) => this.run(consumer),
+    });
     readiness.add({
       name: 'usage-ingest',
       check: async () => {
-        if (!this.consumer) throw new Error('usage consumer is not running');
-        if (this.crashed) throw new Error(`usage consumer crashed: ${this.crashed.message}`);
-        const problem = this.pipeline.problem();
+        const problem = this.supervisor.problem() ?? this.pipeline.problem();
         if (problem) throw new Error(problem);
       },
     });
@@ -46,40 +62,13 @@ export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicatio
     await this.stop();
   }
 
+  /** Resolves once the consumer joined its group. */
   async start(): Promise<void> {
-    if (this.consumer) return;
-    const perPartition = this.settings.fetchMaxBytesPerPartition;
-    const consumer = this.kafka.consumer({
-      groupId: this.settings.consumerGroup,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.settings.sessionTimeoutMs,
-      heartbeatInterval: Math.max(1_000, Math.floor(this.settings.sessionTimeoutMs / 10)),
-      maxBytesPerPartition: perPartition,
-      maxBytes: perPartition * Math.max(1, this.settings.partitionsConcurrency),
-      maxWaitTimeInMs: 250,
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'usage consumer crashed');
-      if (!payload.restart) this.crashed = payload.error;
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.crashed = undefined;
-    });
-    this.consumer = consumer;
-    this.pipeline.open((offsets) => consumer.commitOffsets(offsets));
+    this.pipeline.open((offsets) => this.commit(offsets));
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
-        eachBatch: (payload) => this.handleBatch(payload),
-      });
+      await this.supervisor.start();
     } catch (error) {
-      this.consumer = undefined;
       await this.pipeline.close(0);
-      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
     this.logger.info({ topic: this.topic, group: this.settings.consumerGroup }, 'usage ingest started');
@@ -87,10 +76,25 @@ export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicatio
 
   /** Finishes (briefly) what the pipeline holds and commits it, then leaves the group. */
   async stop(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
     await this.pipeline.close();
-    await consumer?.disconnect();
+    await this.supervisor.stop();
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Through whichever consumer runs now: after a restart, offsets of the old one's batches still count. */
+  private async commit(offsets: CommittedOffset[]): Promise<void> {
+    const consumer = this.supervisor.consumer();
+    if (!consumer) throw new Error('the usage consumer is restarting');
+    await consumer.commitOffsets(offsets);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -100,4 +104,9 @@ export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicatio
     resolveOffset(batch.lastOffset());
     await heartbeat();
   }
+}
+
+/** A tenth of the session timeout (at least 1 s): a member misses several heartbeats before it is evicted. */
+function heartbeatIntervalFor(sessionTimeoutMs: number): number {
+  return Math.max(1_000, Math.floor(sessionTimeoutMs / 10));
 }

@@ -1,9 +1,8 @@
 import { type EventData, PlanStateV1, QuotaChangedV1, QuotaStateV1, SubscriptionStateV1 } from '@gatehouse/contracts';
+import { type CollectedMessage, eventually, TopicCollector } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../testing/eventually';
 import { ManualClock } from '../testing/manual-clock';
 import { type MeteringTestApp, MeteringTestEnv } from '../testing/metering-test-env';
-import { type CollectedRecord, TopicCollector } from '../testing/topic-collector';
 import { usageRecord } from '../testing/usage-record.factory';
 import { DAY_MS, floorTo } from '../time/period';
 import { QuotaReconciler } from './quota-reconciler';
@@ -40,15 +39,15 @@ describe('quotas from catalog plans', () => {
   const clock = new ManualClock();
   let app: MeteringTestApp;
   let collector: TopicCollector;
-  const data = <T>(record: CollectedRecord) => (record.value === null ? null : (JSON.parse(record.value).data as T));
-  const states = () => collector.records.filter((record) => record.topic === env.topic(QuotaStateV1.topic));
-  const changes = () => collector.records.filter((record) => record.topic === env.topic(QuotaChangedV1.topic)).map((record) => data<QuotaChanged>(record)!);
+  const data = <T>(record: CollectedMessage) => (record.value === null ? null : (JSON.parse(record.value).data as T));
+  const states = () => collector.on(env.topic(QuotaStateV1.topic));
+  const changes = () => collector.on(env.topic(QuotaChangedV1.topic)).map((record) => data<QuotaChanged>(record)!);
   const calls = (count: number, overrides: Parameters<typeof usageRecord>[0] = {}) =>
     Array.from({ length: count }, () => env.encode(usageRecord({ subscriptionId: 'sub-1', planId: 'plan-gold', applicationId: 'app-1', apiId: 'api-1', at: clock.now().toISOString(), ...overrides })));
 
   beforeAll(async () => {
     await env.prepareTopics();
-    collector = new TopicCollector(env.kafka, [env.topic(QuotaStateV1.topic), env.topic(QuotaChangedV1.topic)]);
+    collector = new TopicCollector(env.kafka, [env.topic(QuotaStateV1.topic), env.topic(QuotaChangedV1.topic)], { maxWaitTimeMs: 20 });
     await collector.start();
     app = await env.start({ clock });
     await env.publishState(PlanStateV1, plan([{ metric: 'requests', limit: 50, period: 'day', warnAt: 0.8 }]));

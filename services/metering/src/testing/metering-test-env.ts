@@ -7,6 +7,7 @@ import { createKafka, ensureTopics, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
 import { createServiceApp } from '@gatehouse/platform';
+import { eventually } from '@gatehouse/testing';
 import { SignJWT } from 'jose';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -14,7 +15,6 @@ import { AppModule, type MeteringConfig } from '../app.module';
 import type { Clock } from '../clock/clock';
 import type { UsageRecord } from '../ingest/usage-record';
 import { meteringConfigSchema } from '../metering.config';
-import { eventually } from './eventually';
 
 export const BOOTSTRAP_TOKEN = `bootstrap-${randomBytes(16).toString('hex')}`;
 export const TOKEN_ISSUER = 'http://issuer.test';

@@ -1,6 +1,6 @@
 import { ApiStateV1, ApplicationStateV1, type EventData } from '@gatehouse/contracts';
+import { eventually } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../testing/eventually';
 import { type MeteringTestApp, MeteringTestEnv } from '../testing/metering-test-env';
 import { aiUsage, usageRecord } from '../testing/usage-record.factory';
 import { floorTo } from '../time/period';

@@ -1,6 +1,6 @@
+import { startFakeProvider, type FakeProvider } from '@gatehouse/ai/testing';
 import { wrapSecret } from '@gatehouse/auth';
 import { AiModelStateV1, AiPolicyStateV1, AiProviderStateV1, ApplicationStateV1, PlanStateV1, PromptStateV1, RouteStateV1, SubscriptionStateV1 } from '@gatehouse/contracts';
-import { startFakeProvider, type FakeProvider } from '../../../../../libs/ai/src/testing/fake-providers';
 import type { GatewayHarness } from '../../testing/gateway-harness';
 import { applicationState, planState, routeState, subscriptionState } from '../../testing/state-builders';
 import type { AiProviderState } from '../ai-records';
