@@ -1,19 +1,112 @@
-import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
-import { producerStateLost } from './event-producer';
+import type { Kafka, ProducerBatch } from 'kafkajs';
+import { describe, expect, it, vi } from 'vitest';
+import { EventProducer } from './event-producer';
 
-const protocolError = (type: string) => Object.assign(new KafkaJSProtocolError('broker said no'), { type });
+interface Pending {
+  readonly topics: string[];
+  resolve(): void;
+  reject(error: Error): void;
+}
 
-describe('producerStateLost', () => {
-  it('recognises broker answers that invalidate the idempotent producer, also wrapped in retries', () => {
-    expect(producerStateLost(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER'))).toBe(true);
-    expect(producerStateLost(protocolError('UNKNOWN_PRODUCER_ID'))).toBe(true);
-    expect(producerStateLost(new KafkaJSNumberOfRetriesExceeded(protocolError('INVALID_PRODUCER_EPOCH'), { retryCount: 5, retryTime: 100 }))).toBe(true);
+/** A kafkajs producer stand-in whose connects and sends the test settles by hand or by rule. */
+class FakeProducer {
+  readonly events = { DISCONNECT: 'producer.disconnect' };
+  readonly pending: Pending[] = [];
+  readonly sent: string[][] = [];
+  failConnects = 0;
+  disconnected = false;
+  hold = false;
+
+  constructor(readonly id: number) {}
+
+  on(): void {}
+
+  async connect(): Promise<void> {
+    if (this.failConnects > 0) {
+      this.failConnects -= 1;
+      throw new Error('connect ECONNREFUSED');
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.disconnected = true;
+  }
+
+  sendBatch(batch: ProducerBatch): Promise<void> {
+    const topics = batch.topicMessages!.map((entry) => entry.topic);
+    this.sent.push(topics);
+    if (!this.hold) return Promise.resolve();
+    return new Promise((resolve, reject) => this.pending.push({ topics, resolve, reject }));
+  }
+}
+
+function setUp(configure: (producer: FakeProducer) => void = () => undefined) {
+  const producers: FakeProducer[] = [];
+  const kafka = {
+    producer: () => {
+      const producer = new FakeProducer(producers.length + 1);
+      configure(producer);
+      producers.push(producer);
+      return producer;
+    },
+  };
+  return { producers, subject: new EventProducer(kafka as unknown as Kafka, { prefix: 'p.', source: '/test' }) };
+}
+
+const message = (value: string) => [{ key: 'k', value }];
+
+describe('EventProducer', () => {
+  it('sends the next batch through a new producer (new producer id) after a failed send', async () => {
+    const { producers, subject } = setUp((producer) => {
+      producer.hold = producer.id === 1;
+    });
+    await subject.connect();
+    const failing = subject.sendRaw('p.usage', message('a'));
+    await vi.waitFor(() => expect(producers[0]!.pending).toHaveLength(1));
+    producers[0]!.pending[0]!.reject(new Error('Connection closed'));
+    await expect(failing).rejects.toThrow('Connection closed');
+
+    await subject.sendRaw('p.usage', message('b'));
+    expect(producers).toHaveLength(2);
+    expect(producers[0]!.disconnected).toBe(true);
+    expect(producers[1]!.sent).toEqual([['p.usage']]);
+    await subject.disconnect();
   });
 
-  it('leaves ordinary failures alone', () => {
-    expect(producerStateLost(protocolError('NOT_LEADER_FOR_PARTITION'))).toBe(false);
-    expect(producerStateLost(new Error('connection refused'))).toBe(false);
-    expect(producerStateLost(undefined)).toBe(false);
+  it('starts a send to a topic only once the previous send to that topic has settled', async () => {
+    const { producers, subject } = setUp((producer) => {
+      producer.hold = true;
+    });
+    await subject.connect();
+    const producer = producers[0]!;
+    const first = subject.sendRaw('p.usage', message('1'));
+    const second = subject.sendRaw('p.usage', message('2'));
+    const other = subject.sendRaw('p.other', message('x'));
+    await vi.waitFor(() => expect(producer.sent).toEqual([['p.usage'], ['p.other']]));
+
+    producer.pending[0]!.resolve();
+    await first;
+    await vi.waitFor(() => expect(producer.sent).toEqual([['p.usage'], ['p.other'], ['p.usage']]));
+    for (const pending of producer.pending.slice(1)) pending.resolve();
+    await Promise.all([second, other]);
+    await subject.disconnect();
+  });
+
+  it('connects the new producer in the background after a failure, so it reports connected again without traffic', async () => {
+    const { producers, subject } = setUp((producer) => {
+      producer.hold = producer.id === 1;
+      if (producer.id === 2 || producer.id === 3) producer.failConnects = 1;
+    });
+    await subject.connect();
+    const failing = subject.sendRaw('p.usage', message('a'));
+    await vi.waitFor(() => expect(producers[0]!.pending).toHaveLength(1));
+    producers[0]!.pending[0]!.reject(new Error('broker down'));
+    await expect(failing).rejects.toThrow('broker down');
+    expect(subject.isConnected()).toBe(false);
+
+    await vi.waitFor(() => expect(subject.isConnected()).toBe(true), { timeout: 10_000, interval: 20 });
+    // Each failed connect retires that producer too: producers 2 and 3 failed, 4 connected.
+    expect(producers.map((producer) => producer.disconnected)).toEqual([true, true, true, false]);
+    await subject.disconnect();
   });
 });

@@ -2,6 +2,7 @@ import { encodeEvent, type Envelope, type EventData, type EventDefinition } from
 import { currentCorrelationId, type Logger } from '@gatehouse/observability';
 import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { backoffDelay } from '../backoff';
 import { eventHeaders } from '../headers';
 import { topicName } from '../kafka';
 import { type MessagingMetrics, messagingMetrics } from '../metrics';
@@ -27,13 +28,26 @@ export interface PublishOptions {
  * retried batch cannot overtake the next). Payloads are validated against their contract
  * before they leave; the key partitioner is Kafka's default (murmur2), so a key always lands
  * on the same partition as with the Java client.
+ *
+ * Two rules keep an acknowledged send in the log. kafkajs rolls an idempotent producer's
+ * sequence numbers back whenever a produce request fails, even when the broker may have
+ * appended the batch (the connection closed or the request timed out before the answer); a
+ * different batch that then takes those numbers is acknowledged by the broker as a duplicate
+ * and never written. So sends to one topic go one after another (a retried batch is the only
+ * one that can reuse its numbers), and after any failed send the underlying producer is
+ * replaced: a new producer id starts fresh sequences, and the failed batch is the caller's to
+ * retry (or journal).
  */
 export class EventProducer {
   private producer: Producer;
   private readonly metrics: MessagingMetrics | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per topic, the last send queued: the next send to that topic starts once it has settled. */
+  private readonly tails = new Map<string, Promise<unknown>>();
   private connected = false;
-  private replacing: Promise<void> | undefined;
+  private connecting: Promise<void> | undefined;
+  private reconnecting = false;
+  private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -57,32 +71,64 @@ export class EventProducer {
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
-    this.connected = true;
+    this.closed = false;
+    await this.ready();
   }
 
-  /**
-   * After a broker restart an idempotent producer can be left with sequence numbers the broker
-   * no longer accepts, and every later send fails. A new producer gets a new producer id and
-   * starts its sequences afresh; the failed batch is the caller's to retry (or journal).
-   */
-  private replaceProducer(): Promise<void> {
-    this.replacing ??= (async () => {
-      const stale = this.producer;
-      this.producer = this.createProducer();
-      this.connected = false;
-      await stale.disconnect().catch(() => undefined);
-      await this.producer.connect();
-      this.connected = true;
+  /** The current producer, connected first if it is not. */
+  private async ready(): Promise<Producer> {
+    for (;;) {
+      const producer = this.producer;
+      if (this.connected) return producer;
+      if (this.closed) throw new Error('the event producer is disconnected');
+      this.connecting ??= producer
+        .connect()
+        .then(
+          () => {
+            if (producer === this.producer) this.connected = true;
+          },
+          (error: unknown) => {
+            // A producer whose connect failed half-way is not reused.
+            this.replace(producer);
+            throw error;
+          },
+        )
+        .finally(() => {
+          this.connecting = undefined;
+        });
+      await this.connecting;
+    }
+  }
+
+  /** Puts a new producer (new producer id, sequences from zero) in place of `stale`. */
+  private replace(stale: Producer): void {
+    if (stale !== this.producer || this.closed) return;
+    this.producer = this.createProducer();
+    this.connected = false;
+    void stale.disconnect().catch(() => undefined);
+  }
+
+  /** Connects the current producer in the background, with growing pauses, until it works or `disconnect()`. */
+  private keepConnecting(): void {
+    if (this.reconnecting || this.closed) return;
+    this.reconnecting = true;
+    void (async () => {
+      for (let attempt = 1; !this.connected && !this.closed; attempt += 1) {
+        try {
+          await this.ready();
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)).unref());
+        }
+      }
     })().finally(() => {
-      this.replacing = undefined;
+      this.reconnecting = false;
     });
-    return this.replacing;
   }
 
   /** Waits for the sends in flight, then disconnects. */
   async disconnect(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight, this.connecting]);
     await this.producer.disconnect();
     this.connected = false;
   }
@@ -130,33 +176,38 @@ export class EventProducer {
   async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
     const batch = topicMessages.filter((entry) => entry.messages.length > 0);
     if (batch.length === 0) return;
-    if (this.replacing) await this.replacing.catch(() => undefined);
-    const sending = this.producer.sendBatch({ topicMessages: batch, acks: -1 });
+    const sending = this.afterPrevious([...new Set(batch.map((entry) => entry.topic))], () => this.produce(batch));
     this.inFlight.add(sending);
     try {
       await sending;
-      for (const entry of batch) this.metrics?.published.inc({ topic: entry.topic }, entry.messages.length);
-    } catch (error) {
-      for (const entry of batch) this.metrics?.publishFailures.inc({ topic: entry.topic });
-      this.options.logger?.warn({ err: error, topics: batch.map((entry) => entry.topic) }, 'kafka send failed');
-      if (producerStateLost(error)) {
-        this.options.logger?.warn('idempotent producer state lost on the broker; replacing the producer');
-        await this.replaceProducer().catch((replaceError: unknown) => this.options.logger?.warn({ err: replaceError }, 'producer replacement failed; will retry on the next send'));
-      }
-      throw error;
     } finally {
       this.inFlight.delete(sending);
     }
   }
-}
 
-const LOST_PRODUCER_STATE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
-
-/** Broker answers meaning this producer's id or sequence numbers are no longer valid there. */
-export function producerStateLost(error: unknown): boolean {
-  for (let current = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; current && depth < 5; depth += 1) {
-    if (typeof current.type === 'string' && LOST_PRODUCER_STATE.has(current.type)) return true;
-    current = (current.originalError ?? current.cause) as typeof current;
+  /** Runs `send` once every send queued earlier for any of `topics` has settled. */
+  private afterPrevious(topics: string[], send: () => Promise<void>): Promise<void> {
+    const running = Promise.allSettled(topics.map((topic) => this.tails.get(topic))).then(send);
+    const settled = running.catch(() => undefined);
+    for (const topic of topics) this.tails.set(topic, settled);
+    void settled.then(() => {
+      for (const topic of topics) if (this.tails.get(topic) === settled) this.tails.delete(topic);
+    });
+    return running;
   }
-  return false;
+
+  private async produce(batch: TopicMessages[]): Promise<void> {
+    let producer: Producer | undefined;
+    try {
+      producer = await this.ready();
+      await producer.sendBatch({ topicMessages: batch, acks: -1 });
+      for (const entry of batch) this.metrics?.published.inc({ topic: entry.topic }, entry.messages.length);
+    } catch (error) {
+      for (const entry of batch) this.metrics?.publishFailures.inc({ topic: entry.topic });
+      this.options.logger?.warn({ err: error, topics: batch.map((entry) => entry.topic) }, 'kafka send failed; replacing the idempotent producer');
+      if (producer) this.replace(producer);
+      this.keepConnecting();
+      throw error;
+    }
+  }
 }

@@ -7,6 +7,8 @@ type UsageRecord = EventData<typeof UsageRecordedV1>;
 export class UsageCollector {
   readonly records = new Map<string, UsageRecord>();
   readonly counts = new Map<string, number>();
+  /** Per partition, the offset after the last message read. */
+  private readonly positions = new Map<number, bigint>();
   private consumer: Consumer | null = null;
 
   constructor(
@@ -14,17 +16,22 @@ export class UsageCollector {
     private readonly prefix: string,
   ) {}
 
+  private get topic(): string {
+    return `${this.prefix}${Topics.usage.name}`;
+  }
+
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: `usage-collector-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 200 });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topic: `${this.prefix}${Topics.usage.name}`, fromBeginning: true });
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         const envelope = JSON.parse(message.value!.toString()) as { data: UsageRecord };
         const id = envelope.data.recordId;
         this.records.set(id, envelope.data);
         this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+        this.positions.set(partition, BigInt(message.offset) + 1n);
       },
     });
   }
@@ -32,6 +39,23 @@ export class UsageCollector {
   has(ids: Iterable<string>): boolean {
     for (const id of ids) if (!this.records.has(id)) return false;
     return true;
+  }
+
+  /** True once every partition has been read up to its current end. */
+  async reachedEnd(): Promise<boolean> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topic);
+      return offsets.every(({ partition, high, low }) => high === low || (this.positions.get(partition) ?? 0n) >= BigInt(high));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Record ids seen more than once, with their count. */
+  repeated(): Array<[string, number]> {
+    return [...this.counts].filter(([, count]) => count > 1);
   }
 
   async stop(): Promise<void> {

@@ -83,8 +83,19 @@ class ControlledSink implements UsageSink {
   readonly delivered: string[] = [];
   mode: 'ok' | 'fail' | 'hang' = 'ok';
   readonly hanging: Array<{ records: UsageRecord[]; resolve: () => void; reject: (error: Error) => void }> = [];
+  /** Sends handed to the sink and not settled yet, and the most there ever were at once. */
+  outstanding = 0;
+  maxOutstanding = 0;
 
   send(records: UsageRecord[]): Promise<void> {
+    this.outstanding += 1;
+    this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
+    return this.answer(records).finally(() => {
+      this.outstanding -= 1;
+    });
+  }
+
+  private answer(records: UsageRecord[]): Promise<void> {
     if (this.mode === 'fail') return Promise.reject(new Error('broker unreachable'));
     if (this.mode === 'hang') return new Promise((resolve, reject) => this.hanging.push({ records, resolve: () => { this.delivered.push(...records.map((item) => item.recordId)); resolve(); }, reject }));
     this.delivered.push(...records.map((item) => item.recordId));
@@ -105,12 +116,13 @@ describe('UsageShipper', () => {
   afterEach(() => {
     for (const path of dirs.splice(0)) rmSync(path, { recursive: true, force: true });
   });
-  const shipper = (sink: UsageSink, sendTimeoutMs = 50) => {
+  const shipper = (sink: UsageSink, sendTimeoutMs = 50, maxQueuedBatches = 20) => {
     const directory = mkdtempSync(join(tmpdir(), 'gw-shipper-spec-'));
     dirs.push(directory);
     const journal = new UsageJournal({ directory });
-    return { directory, shipper: new UsageShipper({ sink, journal, batchSize: 3, flushIntervalMs: 10, sendTimeoutMs, replayIntervalMs: 20, uncertainWaitMs: 1_000 }) };
+    return { directory, shipper: new UsageShipper({ sink, journal, batchSize: 3, flushIntervalMs: 10, sendTimeoutMs, replayIntervalMs: 20, maxQueuedBatches }) };
   };
+  const ids = (prefix: string, count: number, from = 0) => Array.from({ length: count }, (_, index) => `${prefix}${from + index}`);
 
   it('journals batches while sends fail and replays them in order once the sink works again', async () => {
     const sink = new ControlledSink();
@@ -129,17 +141,20 @@ describe('UsageShipper', () => {
     await usage.stop();
   });
 
-  it('does not send a timed-out batch twice when its first send succeeds late', async () => {
+  it('sends a timed-out batch again from the journal even when its first send succeeds late, never two sends at once', async () => {
     const sink = new ControlledSink();
     const { shipper: usage } = shipper(sink);
     usage.start();
     sink.mode = 'hang';
     for (const id of ['a', 'b', 'c']) usage.add(record(id));
     await until(() => usage.isDegraded, 'timed out into the journal');
+    usage.add(record('d'));
     sink.mode = 'ok';
     sink.hanging[0]!.resolve();
-    await until(() => !usage.isDegraded, 'journal drained');
-    expect(sink.delivered).toEqual(['a', 'b', 'c']);
+    await until(() => sink.delivered.length === 7 && !usage.isDegraded, 'journal drained');
+    // The late acknowledgement proves nothing: the batch goes out again; consumers dedupe by record id.
+    expect(sink.delivered).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'd']);
+    expect(sink.maxOutstanding).toBe(1);
     await usage.stop();
   });
 
@@ -154,6 +169,23 @@ describe('UsageShipper', () => {
     sink.hanging[0]!.reject(new Error('gave up'));
     await until(() => !usage.isDegraded, 'journal drained');
     expect(sink.delivered).toEqual(['a', 'b', 'c']);
+    await usage.stop();
+  });
+
+  it('keeps the order when the queue spills to the journal while a send is in flight', async () => {
+    const sink = new ControlledSink();
+    const { shipper: usage } = shipper(sink, 5_000, 2);
+    usage.start();
+    sink.mode = 'hang';
+    for (const id of ids('r', 3)) usage.add(record(id));
+    await until(() => sink.hanging.length === 1, 'first batch in flight');
+    for (const id of ids('r', 9, 3)) usage.add(record(id));
+    await until(() => usage.isDegraded, 'spilled');
+    sink.mode = 'ok';
+    sink.hanging[0]!.resolve();
+    await until(() => !usage.isDegraded, 'journal drained');
+    expect(sink.delivered).toEqual([...ids('r', 3), ...ids('r', 12)]);
+    expect(sink.maxOutstanding).toBe(1);
     await usage.stop();
   });
 

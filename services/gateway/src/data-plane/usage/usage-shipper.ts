@@ -14,14 +14,12 @@ export interface UsageShipperOptions {
   readonly batchSize?: number;
   /** Longest a record waits in memory. Default 100 ms. */
   readonly flushIntervalMs?: number;
-  /** A send not acknowledged within this time counts as failed; the batch goes to the journal. Default 5 s. */
+  /** A send not acknowledged within this time counts as failed, whatever it does later; the batch goes to the journal. Default 5 s. */
   readonly sendTimeoutMs?: number;
   /** Batches waiting for the producer beyond this count spill to the journal. Default 20. */
   readonly maxQueuedBatches?: number;
   /** Pause between replay attempts while Kafka is unreachable. Default 1 s. */
   readonly replayIntervalMs?: number;
-  /** How long a replay waits for the outcome of a timed-out send of the same batch. Default 60 s. */
-  readonly uncertainWaitMs?: number;
 }
 
 const TIMED_OUT = Symbol('timed-out');
@@ -34,36 +32,42 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+type Outcome = 'produced' | 'failed' | 'timeout';
+
 /**
- * Collects usage records in memory and produces them in batches, off the request path.
- * While Kafka answers, batches go straight to the sink, one at a time and in order. When a
+ * Collects usage records in memory and produces them in batches, off the request path, one
+ * send at a time and in order. While Kafka answers, batches go straight to the sink. When a
  * send fails or times out, that batch and every later one go to the local journal (so the
- * order is kept) until a replay loop has produced the whole journal again. A send that timed
- * out may still succeed later: its outcome is remembered, and the replay skips the batch if
- * it did, so a batch reaches Kafka once.
+ * order is kept) until the replay has produced the whole journal again.
+ *
+ * Delivery to the topic is at least once. A send that timed out is never trusted again: if it
+ * resolves later, that is no proof the batch is in the log (after a broker restart it may not
+ * be), so the batch is sent again from the journal. The next send waits until the abandoned
+ * one has settled, so the sink never has two sends in flight. Consumers count each record id
+ * once.
  */
 export class UsageShipper {
   private buffer: UsageRecord[] = [];
-  private readonly queue: UsageBatch[] = [];
-  private readonly uncertain = new Map<string, Promise<boolean>>();
+  /** Batches for the sink, oldest first; the first may be in flight. */
+  private queue: UsageBatch[] = [];
+  /** The last send handed to the sink, possibly one given up on; it never rejects. */
+  private lastSend: Promise<unknown> = Promise.resolve();
   private readonly batchSize: number;
   private readonly sendTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly replayIntervalMs: number;
-  private readonly uncertainWaitMs: number;
   private flushTimer: NodeJS.Timeout | null = null;
-  private replayTimer: NodeJS.Timeout | null = null;
-  private sending: Promise<void> | null = null;
-  private replaying: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
   private degraded: boolean;
   private stopped = false;
+  private closed = false;
 
   constructor(private readonly options: UsageShipperOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 5_000;
     this.maxQueued = options.maxQueuedBatches ?? 20;
     this.replayIntervalMs = options.replayIntervalMs ?? 1_000;
-    this.uncertainWaitMs = options.uncertainWaitMs ?? 60_000;
     this.degraded = !options.journal.isEmpty;
     this.updateJournalMetrics();
   }
@@ -71,7 +75,7 @@ export class UsageShipper {
   start(): void {
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 100);
     this.flushTimer.unref();
-    if (this.degraded) this.scheduleReplay(0);
+    if (this.degraded) this.run();
   }
 
   /** Adds one record; never blocks and never throws on the request path. */
@@ -106,45 +110,86 @@ export class UsageShipper {
     if (this.degraded || this.stopped) return this.journal([batch]);
     this.queue.push(batch);
     if (this.queue.length > this.maxQueued) {
+      // The batch in flight goes too: it is sent again from the journal, whatever its send does.
       this.options.logger?.warn({ queued: this.queue.length }, 'usage producer is slow; spilling batches to the journal');
-      this.degrade(this.queue.splice(0));
-      return;
+      this.degrade();
     }
-    this.pump();
+    this.run();
   }
 
-  /** Stops the timers, flushes the buffer and waits (until the deadline) for the sends; the rest goes to the journal, synced. */
+  /** Stops the timers, flushes the buffer and keeps sending until the deadline; the rest goes to the journal, synced. */
   async stop(deadlineMs = 5_000): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.replayTimer) clearTimeout(this.replayTimer);
     this.flush();
     this.stopped = true;
-    const deadline = Date.now() + deadlineMs;
-    while ((this.sending || this.replaying) && Date.now() < deadline) await within(Promise.allSettled([this.sending, this.replaying]), deadline - Date.now());
+    this.wake?.();
+    if (this.running) await within(this.running, deadlineMs);
+    this.closed = true;
     if (this.queue.length) this.journal(this.queue.splice(0));
     this.options.journal.sync();
     this.options.journal.close();
   }
 
-  private pump(): void {
-    if (this.sending !== null || this.degraded || this.queue.length === 0) return;
-    const batch = this.queue.shift()!;
-    this.sending = this.sendDirect(batch).finally(() => {
-      this.sending = null;
-      this.pump();
-    });
+  /** Starts the send loop unless it runs already. */
+  private run(): void {
+    if (this.running !== null || this.closed) return;
+    this.running = this.loop()
+      .catch((error: unknown) => this.options.logger?.error({ err: error }, 'usage shipping failed'))
+      .finally(() => {
+        this.running = null;
+        if (!this.degraded && !this.stopped && this.queue.length > 0) this.run();
+      });
   }
 
-  private async sendDirect(batch: UsageBatch): Promise<void> {
-    const attempt = this.send(batch);
-    const outcome = await within(attempt, this.sendTimeoutMs);
-    if (outcome === true) return void this.options.metrics?.usageRecords.inc({ outcome: 'produced' }, batch.records.length);
-    if (outcome === TIMED_OUT) this.uncertain.set(batch.id, attempt);
-    this.options.logger?.warn({ batch: batch.id, records: batch.records.length, reason: outcome === TIMED_OUT ? 'timeout' : 'send failed' }, 'usage batch not produced; journaling');
-    this.degrade([batch, ...this.queue.splice(0)]);
+  private async loop(): Promise<void> {
+    while (!this.closed) {
+      if (!this.degraded) {
+        const batch = this.queue[0];
+        if (batch === undefined) return;
+        const outcome = await this.attempt(batch);
+        // Spilled to the journal while in flight: it goes out again from there.
+        if (this.queue[0] !== batch) continue;
+        if (outcome === 'produced') {
+          this.queue.shift();
+          this.options.metrics?.usageRecords.inc({ outcome: 'produced' }, batch.records.length);
+          continue;
+        }
+        this.options.logger?.warn({ batch: batch.id, records: batch.records.length, reason: outcome }, 'usage batch not produced; journaling');
+        this.degrade();
+        await this.pause();
+        continue;
+      }
+      if (this.stopped) return;
+      const batch = this.options.journal.peek();
+      if (batch === null) {
+        this.degraded = false;
+        this.options.logger?.info('usage journal replayed; producing directly again');
+        continue;
+      }
+      const outcome = await this.attempt(batch);
+      if (this.closed) return;
+      if (outcome !== 'produced') {
+        await this.pause();
+        continue;
+      }
+      this.options.journal.ack(batch.id);
+      this.options.metrics?.usageRecords.inc({ outcome: 'replayed' }, batch.records.length);
+      this.updateJournalMetrics();
+    }
   }
 
-  /** Resolves true when the batch was produced, false when the send failed. */
+  /** Sends one batch once the previous send has settled; 'produced' only when the sink acknowledged it in time. */
+  private async attempt(batch: UsageBatch): Promise<Outcome> {
+    await this.lastSend;
+    if (this.closed) return 'failed';
+    const sending = this.send(batch);
+    this.lastSend = sending;
+    const outcome = await within(sending, this.sendTimeoutMs);
+    if (outcome === TIMED_OUT) return 'timeout';
+    return outcome ? 'produced' : 'failed';
+  }
+
+  /** Resolves true when the batch was produced, false when the send failed; never rejects. */
   private async send(batch: UsageBatch): Promise<boolean> {
     try {
       await this.options.sink.send(batch.records);
@@ -171,10 +216,11 @@ export class UsageShipper {
     }
   }
 
-  private degrade(batches: UsageBatch[]): void {
+  /** Moves every queued batch, the one in flight included, to the journal; later batches follow them there. */
+  private degrade(): void {
     this.degraded = true;
-    this.journal(batches);
-    this.scheduleReplay(this.replayIntervalMs);
+    this.journal(this.queue);
+    this.queue = [];
   }
 
   private journal(batches: UsageBatch[]): void {
@@ -183,47 +229,21 @@ export class UsageShipper {
     this.updateJournalMetrics();
   }
 
-  private scheduleReplay(delayMs: number): void {
-    if (this.replayTimer !== null || this.replaying !== null || this.stopped) return;
-    this.replayTimer = setTimeout(() => {
-      this.replayTimer = null;
-      this.replaying = this.replay().finally(() => {
-        this.replaying = null;
-        if (this.degraded) this.scheduleReplay(this.replayIntervalMs);
-      });
-    }, delayMs);
-    this.replayTimer.unref();
-  }
-
-  private async replay(): Promise<void> {
-    const journal = this.options.journal;
-    for (let batch = journal.peek(); batch !== null && !this.stopped; batch = journal.peek()) {
-      const earlier = this.uncertain.get(batch.id);
-      if (earlier !== undefined) {
-        const produced = await within(earlier, this.uncertainWaitMs);
-        this.uncertain.delete(batch.id);
-        if (produced === true) {
-          journal.ack(batch.id);
-          this.options.metrics?.usageRecords.inc({ outcome: 'produced_late' }, batch.records.length);
-          this.updateJournalMetrics();
-          continue;
-        }
-      }
-      const attempt = this.send(batch);
-      const outcome = await within(attempt, this.sendTimeoutMs);
-      if (outcome !== true) {
-        if (outcome === TIMED_OUT) this.uncertain.set(batch.id, attempt);
-        return;
-      }
-      journal.ack(batch.id);
-      this.options.metrics?.usageRecords.inc({ outcome: 'replayed' }, batch.records.length);
-      this.updateJournalMetrics();
-    }
-    if (journal.isEmpty && !this.stopped) {
-      this.degraded = false;
-      this.options.logger?.info('usage journal replayed; producing directly again');
-      this.pump();
-    }
+  /** Waits between replay attempts; `stop()` cuts the wait short. */
+  private pause(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, this.replayIntervalMs);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
   }
 
   private updateJournalMetrics(): void {
