@@ -1,6 +1,7 @@
 // AI gateway overhead: the same requests sent straight to a fake provider and through
 // createAiHandler in front of it. Run after `npm run build`: node dist/libs/ai/bench/ai.bench.js
-// Env: AI_BENCH_SECONDS (per throughput run, default 5), AI_BENCH_RATE (fixed-rate req/s, default 500).
+// Env: AI_BENCH_SECONDS (per throughput run, default 5), AI_BENCH_RATE (open-loop req/s, default 500;
+// the table gives p50 and p99 added over a direct call at that rate).
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fixedRate, sequential, throughput, type BenchRequest, type LatencyResult } from './bench-load';
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
           ms(directLatency.p50),
           ms(throughLatency.p50),
           ms(throughLatency.p50 - directLatency.p50),
+          ms(directLatency.p99),
+          ms(throughLatency.p99),
+          ms(throughLatency.p99 - directLatency.p99),
           ms(throughLatency.ttfb50 - directLatency.ttfb50),
           ms(throughAlone.p50 - directAlone.p50),
           ms(throughAlone.ttfb50 - directAlone.ttfb50),
@@ -102,10 +106,10 @@ async function main(): Promise<void> {
     fakes.child.kill();
   }
   console.log(`AI gateway benchmark — Node ${process.version}, ${availableParallelism()} cores (load average ${load} at start), loopback; fake provider, gateway and load generator in 3 processes`);
-  console.log(`throughput: autocannon ${connections} connections × ${seconds} s; latency: open loop at ${rate} req/s × 3 s, medians, best of 2 runs`);
+  console.log(`throughput: autocannon ${connections} connections × ${seconds} s; latency: open loop at ${rate} req/s × 3 s (p50, p99), best of 2 runs by p50`);
   console.log('sequential: 1000 requests one at a time on one connection (medians)');
-  console.log('| scenario | direct req/s | via gateway req/s | gateway CPU per request | direct p50 | via gateway p50 | added p50 | added TTFB p50 | added p50, sequential | added TTFB p50, sequential | failures |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| scenario | direct req/s | via gateway req/s | gateway CPU per request | direct p50 | via gateway p50 | added p50 | direct p99 | via gateway p99 | added p99 | added TTFB p50 | added p50, sequential | added TTFB p50, sequential | failures |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row} |`);
   if (!peerInstalled()) console.log(`${PEER}: peer not installed — no side-by-side run`);
 }

@@ -9,8 +9,10 @@ export interface FakeAddresses {
   anthropic: { baseUrl: string; apiKey: string };
 }
 
-/** Answers the parent's `cpu` messages with this process's CPU time in microseconds. */
+/** Answers the parent's `cpu` messages with this process's CPU time in microseconds; exits when the parent lets go. */
 function reportCpu(): void {
+  // A normal exit (not a kill) lets `--cpu-prof` write its profile.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message) => {
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage();

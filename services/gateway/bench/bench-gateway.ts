@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { TransportSecret } from '@gatehouse/auth';
 import { UsageRecordedV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@gatehouse/messaging';
@@ -31,9 +32,30 @@ async function sink(): Promise<{ sink: UsageSink; describe: string }> {
 
 let records = 0;
 let plane: DataPlane | undefined;
+const sends = { batches: 0, blockedMs: 0, maxBlockedMs: 0 };
+// Event-loop stalls since the last `resetDelay`: tells a slow gateway from a slow load generator.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const gc = { pauses: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.pauses += 1;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
-process.on('message', (message: { stats?: boolean }) => {
-  if (message.stats) process.send?.({ cpu: process.cpuUsage(), records, tokenCache: plane?.auth.verifier.stats });
+process.on('message', (message: { stats?: boolean; resetDelay?: boolean }) => {
+  if (message.stats) {
+    const loopDelayMs = { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    const usageSends = { ...sends, meanBlockedMs: sends.batches === 0 ? 0 : sends.blockedMs / sends.batches };
+    process.send?.({ cpu: process.cpuUsage(), records, tokenCache: plane?.auth.verifier.stats, loopDelayMs, usageSends, gc: { ...gc } });
+  }
+  if (message.resetDelay) {
+    delay.reset();
+    Object.assign(sends, { batches: 0, blockedMs: 0, maxBlockedMs: 0 });
+    Object.assign(gc, { pauses: 0, totalMs: 0, maxMs: 0 });
+  }
 });
 
 process.once('message', async (message: { state: BenchState; secret: { id: string; key: string } }) => {
@@ -43,7 +65,14 @@ process.once('message', async (message: { state: BenchState; secret: { id: strin
     sink: {
       send: (batch: Parameters<UsageSink['send']>[0]) => {
         records += batch.length;
-        return produced.sink.send(batch);
+        const started = performance.now();
+        const sent = produced.sink.send(batch);
+        // The synchronous part (encoding the batch) blocks the event loop: worth seeing beside the latency.
+        const blocked = performance.now() - started;
+        sends.batches += 1;
+        sends.blockedMs += blocked;
+        sends.maxBlockedMs = Math.max(sends.maxBlockedMs, blocked);
+        return sent;
       },
     },
   };

@@ -18,18 +18,19 @@ describe('createAiDispatcher', () => {
     const acme = Object.assign(vi.fn(async () => usage), { upstream: {} }) as unknown as AiHandler;
     const globex = Object.assign(vi.fn(async () => null), { upstream: {} }) as unknown as AiHandler;
     const handlers = new Map([['acme', acme], ['globex', globex]]);
-    const dispatch = createAiDispatcher({ tenantOf: (_req, context) => (context.promptApiId === 'r-globex' ? 'globex' : 'acme'), handlerFor: (tenant) => handlers.get(tenant) });
+    const dispatch = createAiDispatcher({ handlerFor: (tenant) => handlers.get(tenant) });
     const { res } = capture();
-    expect(await dispatch(req, res, {})).toBe(usage);
-    expect(acme).toHaveBeenCalledWith(req, res, {});
-    expect(await dispatch(req, res, { promptApiId: 'r-globex' })).toBeNull();
-    expect(globex).toHaveBeenCalledWith(req, res, { promptApiId: 'r-globex' });
+    expect(await dispatch(req, res, { tenantId: 'acme' })).toBe(usage);
+    expect(acme).toHaveBeenCalledWith(req, res, { tenantId: 'acme' });
+    expect(globex).not.toHaveBeenCalled();
+    expect(await dispatch(req, res, { tenantId: 'globex', promptApiId: 'r-globex' })).toBeNull();
+    expect(globex).toHaveBeenCalledWith(req, res, { tenantId: 'globex', promptApiId: 'r-globex' });
   });
 
   it('answers 501 in OpenAI error shape when the tenant has no AI provider yet', async () => {
-    const dispatch = createAiDispatcher({ tenantOf: () => 'initech', handlerFor: () => undefined });
+    const dispatch = createAiDispatcher({ handlerFor: () => undefined });
     const { res, sent } = capture();
-    expect(await dispatch(req, res, {})).toBeNull();
+    expect(await dispatch(req, res, { tenantId: 'initech' })).toBeNull();
     expect(sent.status).toBe(501);
     expect(JSON.parse(sent.body!)).toEqual({ error: { message: 'No AI provider is configured for this API yet.', type: 'api_error', param: null, code: 'ai_not_configured' } });
   });

@@ -1,10 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { AiHandler, AiUsage } from '@gatehouse/ai';
 import type { AiRouteHandler } from '../data-plane/server/ai-route';
-import type { RouteTenantOf } from './route-tenant';
 
 export interface AiDispatcherDeps {
-  readonly tenantOf: RouteTenantOf;
   readonly handlerFor: (tenantId: string) => AiHandler | undefined;
   /** Sees the usage of every answered AI request (metrics). */
   readonly onUsage?: (usage: AiUsage) => void;
@@ -21,13 +19,13 @@ function answerNotConfigured(res: ServerResponse): void {
 
 /**
  * The gateway's `ai`/`prompt` route handler: serves each request with the AI handler of the
- * matched route's tenant (the API owner), so one tenant's providers, models and prompts never
- * answer another's routes. A tenant without a usable provider gets 501 in OpenAI's error shape.
+ * matched route's tenant (the API owner, which the data plane passes in the context), so one
+ * tenant's providers, models and prompts never answer another's routes. A tenant without a
+ * usable provider gets 501 in OpenAI's error shape.
  */
 export function createAiDispatcher(deps: AiDispatcherDeps): AiRouteHandler {
   return (req, res, context) => {
-    const tenantId = deps.tenantOf(req, context);
-    const handler = tenantId === undefined ? undefined : deps.handlerFor(tenantId);
+    const handler = deps.handlerFor(context.tenantId);
     if (handler === undefined) {
       answerNotConfigured(res);
       return Promise.resolve(null);

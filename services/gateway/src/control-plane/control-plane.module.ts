@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ADMIN_BOOTSTRAP_SECRET, ADMIN_TOKEN_VERIFIER, AdminAuthGuard, TokenVerifier } from '@gatehouse/auth';
+import { adminAuthProviders, TokenVerifier } from '@gatehouse/auth';
 import type { GatewayConfig } from '../gateway.config';
 import { ConfigViewController } from './config-view.controller';
 import { GatewayRuntime } from './gateway-runtime';
@@ -18,20 +18,20 @@ export class ControlPlaneModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         ...(options.aiHandler ? [{ provide: GATEWAY_AI_HANDLER, useValue: options.aiHandler }] : []),
         GatewayRuntime,
-        {
-          // Admin tokens are verified against the same signing keys the data plane reads from gatehouse.keys.state.
-          provide: ADMIN_TOKEN_VERIFIER,
-          inject: [GatewayRuntime],
-          useFactory: (runtime: GatewayRuntime) =>
-            new TokenVerifier({
-              issuer: config.TOKEN_ISSUER.split(',').map((issuer) => issuer.trim()),
-              keys: runtime.dataPlane.auth.keys,
-              revocations: runtime.dataPlane.auth.revocations,
-              clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
-            }),
-        },
-        { provide: ADMIN_BOOTSTRAP_SECRET, useValue: config.ADMIN_BOOTSTRAP_TOKEN ?? null },
-        AdminAuthGuard,
+        // Admin tokens are verified against the same signing keys the data plane reads from gatehouse.keys.state.
+        ...adminAuthProviders({
+          bootstrapToken: config.ADMIN_BOOTSTRAP_TOKEN ?? null,
+          verifier: {
+            inject: [GatewayRuntime],
+            useFactory: (runtime: GatewayRuntime) =>
+              new TokenVerifier({
+                issuer: config.TOKEN_ISSUER.split(',').map((issuer) => issuer.trim()),
+                keys: runtime.dataPlane.auth.keys,
+                revocations: runtime.dataPlane.auth.revocations,
+                clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+              }),
+          },
+        }),
       ],
       exports: [GatewayRuntime],
     };

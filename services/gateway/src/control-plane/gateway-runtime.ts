@@ -13,7 +13,6 @@ import { createAiDispatcher } from '../ai/ai-dispatcher';
 import { AiMetrics } from '../ai/ai-metrics';
 import { AiStateStore } from '../ai/ai-state.store';
 import { ProviderCredentials } from '../ai/provider-credentials';
-import { routeTenantOf } from '../ai/route-tenant';
 import { GATEWAY_AI_HANDLER, GATEWAY_CONFIG } from './tokens';
 import { gatewayTransportSecrets } from './transport-secrets';
 
@@ -45,7 +44,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
     const aiMetrics = new AiMetrics(registry);
     this.ai = new AiStateStore({ credentials: new ProviderCredentials(secrets), metrics: aiMetrics, logger });
     // An explicit handler (tests, embedding) replaces the per-tenant one built from the AI topic.
-    const ai = aiHandler ?? createAiDispatcher({ tenantOf: routeTenantOf(() => this.dataPlane.routes), handlerFor: (tenantId) => this.ai.handlerFor(tenantId), onUsage: (usage) => aiMetrics.usage(usage) });
+    const ai = aiHandler ?? createAiDispatcher({ handlerFor: (tenantId) => this.ai.handlerFor(tenantId), onUsage: (usage) => aiMetrics.usage(usage) });
     this.dataPlane = new DataPlane({
       settings: {
         gatewayId: config.GATEWAY_ID,

@@ -33,12 +33,17 @@ export interface UpstreamHeaderContext {
   readonly upgrade: boolean;
 }
 
+/** A `Connection` value that names no other header: nearly every request's, so it skips the split. */
+const plainConnection = /^\s*(?:keep-alive|close)\s*$/i;
+
 /** Names listed in a `Connection` header (other than close / keep-alive / upgrade), lowercase. */
 function connectionTokens(raw: readonly string[]): Set<string> | null {
   let tokens: Set<string> | null = null;
   for (let index = 0; index < raw.length; index += 2) {
     if (raw[index]!.length !== 10 || raw[index]!.toLowerCase() !== 'connection') continue;
-    for (const token of raw[index + 1]!.split(',')) {
+    const value = raw[index + 1]!;
+    if (plainConnection.test(value)) continue;
+    for (const token of value.split(',')) {
       const name = token.trim().toLowerCase();
       if (name && name !== 'close' && name !== 'keep-alive' && name !== 'upgrade') (tokens ??= new Set()).add(name);
     }

@@ -35,4 +35,13 @@ describe('compiled routes', () => {
     expect(open.targets[0]!.upstream).toBe(strict.targets[0]!.upstream);
     void upstreams.destroy();
   });
+
+  it("hands AI handlers the route's tenant, and the prompt id on prompt routes", () => {
+    const upstreams = new UpstreamRegistry();
+    const ai = compileRoute(routeState({ path: '/llm/v1/{rest*}', kind: 'ai', tenantId: 'globex' }), upstreams);
+    const prompt = compileRoute(routeState({ routeId: 'r-summary', path: '/summary', kind: 'prompt', tenantId: 'initech' }), upstreams);
+    expect(ai.aiContext).toEqual({ tenantId: 'globex' });
+    expect(prompt.aiContext).toEqual({ tenantId: 'initech', promptApiId: 'r-summary' });
+    void upstreams.destroy();
+  });
 });

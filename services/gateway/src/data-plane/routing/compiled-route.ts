@@ -1,4 +1,5 @@
 import { bearerChallenge } from '@gatehouse/auth';
+import type { AiRouteContext } from '../server/ai-route';
 import { type Balancer, LeastOutstanding, WeightedRoundRobin } from '../upstream/balancer';
 import type { RouteTarget, UpstreamRegistry } from '../upstream/upstream-registry';
 import type { RouteState } from '../state/state-types';
@@ -27,6 +28,8 @@ export interface CompiledRoute {
   readonly retries: RouteState['upstream']['retries'];
   readonly balancer: Balancer<RouteTarget>;
   readonly targets: readonly RouteTarget[];
+  /** Handed to the AI handler on `ai` and `prompt` routes: the route's tenant (and prompt id). */
+  readonly aiContext: AiRouteContext;
 }
 
 /** RFC 9745 `Deprecation: @<epoch seconds>` and RFC 8594 `Sunset: <HTTP-date>`. */
@@ -67,6 +70,7 @@ export function compileRoute(route: RouteState, upstreams: UpstreamRegistry): Co
     retries: route.upstream.retries,
     balancer,
     targets,
+    aiContext: Object.freeze(route.kind === 'prompt' ? { tenantId: route.tenantId, promptApiId: route.routeId } : { tenantId: route.tenantId }),
   };
 }
 

@@ -4,12 +4,20 @@ import type { UsageRecord } from '../usage/usage-record';
 /** What an AI handler reports for one request (the `ai` part of the usage record). */
 export type AiUsageLike = NonNullable<UsageRecord['ai']>;
 
+/** What the data plane already knows about an AI request: the matched route, prepared once per route. */
+export interface AiRouteContext {
+  /** The matched route's tenant (the API owner): whose providers, models and prompts answer. */
+  readonly tenantId: string;
+  /** Set on `prompt` routes: serve this prompt API (the route id) whatever the path. */
+  readonly promptApiId?: string;
+}
+
 /**
  * Serves `ai` and `prompt` routes once the gateway has authenticated, authorized and limited
  * the request (`createAiHandler` of the AI gateway library has this shape). Resolves with the
  * tokens and cost of the request, or null when none were used.
  */
-export type AiRouteHandler = (req: IncomingMessage, res: ServerResponse, context: { promptApiId?: string }) => Promise<AiUsageLike | null>;
+export type AiRouteHandler = (req: IncomingMessage, res: ServerResponse, context: AiRouteContext) => Promise<AiUsageLike | null>;
 
 export function aiUsageOf(usage: AiUsageLike | null): UsageRecord['ai'] {
   if (usage === null) return null;

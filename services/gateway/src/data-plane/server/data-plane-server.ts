@@ -111,7 +111,8 @@ export class DataPlaneServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const exchange = this.newExchange(req, res);
-    res.once('close', () => this.closed(exchange));
+    // 'close' fires once per response: `on` spares the once-wrapper.
+    res.on('close', () => this.closed(exchange));
     if (this.closing) res.shouldKeepAlive = false;
     const refusal = this.closing ? rejections.shuttingDown : !this.options.isReady() ? rejections.notReady : (admit(exchange, this.options) ?? this.prepareBody(exchange));
     if (refusal !== null) return this.reject(exchange, refusal);
@@ -127,7 +128,7 @@ export class DataPlaneServer {
     const route = exchange.route!;
     const started = performance.now();
     exchange.answered = true;
-    exchange.aiDone = handler(exchange.req, res, route.kind === 'prompt' ? { promptApiId: route.id } : {}).then(
+    exchange.aiDone = handler(exchange.req, res, route.aiContext).then(
       (usage) => {
         exchange.ai = aiUsageOf(usage);
         exchange.upstreamMs = performance.now() - started;
