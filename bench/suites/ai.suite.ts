@@ -63,12 +63,12 @@ export const aiSuite: Suite = {
   async run(context) {
     const result = await inRounds(context.rounds, (round) => peers(context, round));
     const overhead = await runHarness(join(context.dist, 'libs/ai/bench/ai.bench.js'), {
-      env: withPeers(context, { AI_BENCH_SECONDS: String(Math.min(3, context.seconds)), AI_BENCH_RATE: '300' }),
+      env: withPeers(context, { AI_BENCH_SECONDS: String(Math.min(3, context.seconds)), AI_BENCH_RATE: '500' }),
       logFile: join(context.workDir, 'ai-overhead.log'),
       timeoutMs: 180_000,
       log: context.log,
     });
-    const note = `The AI library's own harness (added latency and TTFB versus direct, four scenarios) follows as it printed it${overhead.problem ? `; it failed: ${overhead.problem}` : ''}. It looks for the peer with require.resolve, which cannot find @portkey-ai/gateway (the package has no main entry), so it always says the peer is not installed; the side-by-side rows above come from bench/ai.`;
+    const note = `The AI library's own harness (added latency and TTFB versus direct, four scenarios) follows as it printed it${overhead.problem ? `; it failed: ${overhead.problem}` : ''}. Its open-loop latency is measured at 500 req/s (the target rate); the side-by-side rows above come from bench/ai.`;
     const outcome = result.outcome;
     return { rows: result.rows, outcome: { ...outcome, seconds: outcome.seconds + overhead.seconds, notes: [...outcome.notes, note], raw: overhead.stdout } };
   },

@@ -10,7 +10,6 @@ import { runFakes, runGateway, type FakeAddresses } from './bench-processes';
 const seconds = Number(process.env.AI_BENCH_SECONDS ?? 5);
 const rate = Number(process.env.AI_BENCH_RATE ?? 500);
 const connections = 50;
-const PEER = '@portkey-ai/gateway';
 
 function start<T>(role: string, argument?: unknown): Promise<{ child: ChildProcess; message: T }> {
   const child = fork(__filename, [role, JSON.stringify(argument ?? null)], { stdio: 'inherit' });
@@ -26,15 +25,6 @@ function cpu(child: ChildProcess): Promise<number> {
     child.once('message', (message) => resolve((message as { cpu: number }).cpu));
     child.send('cpu');
   });
-}
-
-function peerInstalled(): boolean {
-  try {
-    require.resolve(PEER);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function scenarios(fakes: FakeAddresses, gateway: string) {
@@ -111,7 +101,7 @@ async function main(): Promise<void> {
   console.log('| scenario | direct req/s | via gateway req/s | gateway CPU per request | direct p50 | via gateway p50 | added p50 | direct p99 | via gateway p99 | added p99 | added TTFB p50 | added p50, sequential | added TTFB p50, sequential | failures |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row} |`);
-  if (!peerInstalled()) console.log(`${PEER}: peer not installed — no side-by-side run`);
+  console.log('The side-by-side run with @portkey-ai/gateway is bench/ai/ai-peers.bench.ts (npm run bench:ai runs both).');
 }
 
 const role = process.argv[2];
