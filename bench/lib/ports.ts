@@ -1,15 +1,10 @@
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePorts } from '@gatehouse/devstack';
 
 /** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts } from '@gatehouse/devstack';
 
 /** A C reference proxy run as a child process for the comparison. */
 export interface ReferenceProxy {
@@ -20,15 +20,9 @@ export function binary(name: string): string | null {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
