@@ -12,7 +12,8 @@ import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxi
  * markdown table; measures, never asserts. Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS
  * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5: one-second open-loop slices per scenario),
  * BENCH_OUT (a file for the table), BENCH_JSON (a file for the same results as JSON, with each
- * scenario's server pid and measured time window), BENCH_PROFILE_DIR (CPU profile of the gateway).
+ * scenario's server pid and measured time window), BENCH_PROFILE_DIR (CPU profile of the gateway),
+ * BENCH_GATEWAY_NODE_FLAGS (extra node flags for the gateway process, e.g. `--max-semi-space-size=64`).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
   const upstreamPid = children.at(-1)!.pid!;
   const upstream = `http://127.0.0.1:${upstreamPort}`;
   const fixture = await benchFixture(upstream);
-  const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = [
+    ...(process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+    ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
   const gateway = await child<{ port: number; usage: string }>('bench-gateway.js', { state: fixture.state, secret: fixture.secret }, profile);
   const gatewayProcess = children.at(-1)!;
   const gatewayStats = (resetDelay = false) =>
