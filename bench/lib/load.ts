@@ -12,7 +12,11 @@ export interface LoadResult {
   readonly total: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Answers that were not 2xx, plus `errors`. */
   readonly failures: number;
+  readonly non2xx: number;
+  /** Connection errors and timeouts. */
+  readonly errors: number;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -35,6 +39,8 @@ export async function closedLoop(request: LoadRequest, connections: number, seco
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
     startedAt,
     endedAt: Date.now(),
   };

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { closedLoop } from '../../../bench/lib/load';
 
 /** One kind of request the bench sends. */
 export interface BenchRequest {
@@ -7,24 +8,10 @@ export interface BenchRequest {
   headers: Record<string, string>;
 }
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
 /** Closed-loop throughput (autocannon, keep-alive): requests per second and failures. */
-export function throughput(request: BenchRequest, connections: number, seconds: number): Promise<{ rps: number; total: number; failures: number }> {
-  // autocannon ships no types.
-  const autocannon = require('autocannon') as (options: object, callback: (error: Error | null, result: AutocannonResult) => void) => void;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      { url: request.url, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, connections, duration: seconds, pipelining: 1 },
-      (error, result) => (error ? reject(error) : resolve({ rps: result.requests.average, total: result.requests.total, failures: result.non2xx + result.errors + result.timeouts })),
-    );
-  });
+export async function throughput(request: BenchRequest, connections: number, seconds: number): Promise<{ rps: number; total: number; failures: number }> {
+  const result = await closedLoop({ url: request.url, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body }, connections, seconds);
+  return { rps: result.rps, total: result.total, failures: result.failures };
 }
 
 /** Microsecond percentiles of an open-loop run. */

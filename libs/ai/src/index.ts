@@ -17,6 +17,6 @@ export * from './upstream/upstream-client';
 export * from './prompt/prompt-api.schema';
 export { renderTemplate, templatePlaceholders } from './prompt/prompt-template';
 export { validatePromptValues } from './prompt/prompt-variables';
-export { promptOpenApi, promptRequestSchema } from './prompt/prompt-openapi';
+export { openAiErrorSchema, promptOpenApi, promptRequestSchema } from './prompt/prompt-openapi';
 export { ATTEMPTS_HEADER } from './http/http-io';
 export * from './http/ai-handler';

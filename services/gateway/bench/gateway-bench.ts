@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchFixture } from './bench-state';
 import { type LatencyResult, OpenLoop, throughput, type ThroughputResult } from './load';
-import { processTreeCpuSeconds } from './process-cpu';
+import { treeCpuSeconds } from '../../../bench/lib/proc';
 import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxies';
 
 /**
@@ -117,13 +117,13 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     await check(scenario);
     await throughput(scenario.url, scenario.headers, connections, Math.min(2, seconds));
-    const before = processTreeCpuSeconds(scenario.pid);
+    const before = treeCpuSeconds(scenario.pid);
     const startedAt = Date.now();
     const result = await throughput(scenario.url, scenario.headers, connections, seconds);
     windows.set(scenario.name, { startedAt, endedAt: Date.now() });
     results.set(scenario.name, result);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const after = processTreeCpuSeconds(scenario.pid);
+    const after = treeCpuSeconds(scenario.pid);
     if (before !== null && after !== null && result.total > 0) cpuPerRequest.set(scenario.name, ((after - before) * 1e6) / result.total);
     process.stderr.write(`measured ${scenario.name}\n`);
   }

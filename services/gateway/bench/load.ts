@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { closedLoop } from '../../../bench/lib/load';
 
 export interface ThroughputResult {
   rps: number;
@@ -10,23 +11,9 @@ export interface ThroughputResult {
 }
 
 /** Closed-loop throughput with autocannon: `connections` keep-alive connections for `seconds`. */
-export function throughput(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<ThroughputResult> {
-  // autocannon ships no types.
-  const autocannon = require('autocannon') as (options: object, callback: (error: Error | null, result: AutocannonResult) => void) => void;
-  return new Promise((resolve, reject) => {
-    autocannon({ url, headers, connections, duration: seconds, pipelining: 1 }, (error, result) => {
-      if (error) return reject(error);
-      resolve({ rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts });
-    });
-  });
-}
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+export async function throughput(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<ThroughputResult> {
+  const result = await closedLoop({ url, headers }, connections, seconds);
+  return { rps: result.rps, total: result.total, p50: result.p50Ms, p99: result.p99Ms, non2xx: result.non2xx, errors: result.errors };
 }
 
 export interface LatencyResult {

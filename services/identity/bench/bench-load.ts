@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import { closedLoop } from '../../../bench/lib/load';
+import { cpuSeconds as processCpuSeconds } from '../../../bench/lib/proc';
 
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds (user + system) a process has used so far, from /proc; null where there is none. */
-export function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
+/** CPU seconds (user + system) a process has used so far; null where there is none. */
+function cpuSeconds(pid: number | undefined): number | null {
+  return pid === undefined ? null : processCpuSeconds(pid);
 }
 
 export interface LoadTarget {
@@ -44,14 +35,11 @@ export interface LoadOptions {
 }
 
 function fire(target: LoadTarget, connections: number, duration: number) {
-  return autocannon({
-    url: target.url,
-    method: 'POST',
-    headers: { authorization: target.authorization, 'content-type': 'application/x-www-form-urlencoded' },
-    body: target.body,
+  return closedLoop(
+    { url: target.url, method: 'POST', headers: { authorization: target.authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: target.body },
     connections,
     duration,
-  });
+  );
 }
 
 /** Warm-up, then a measured run; every non-2xx answer or socket error counts as a failure. */
@@ -63,13 +51,13 @@ export async function measure(target: LoadTarget, options: LoadOptions): Promise
   const cpu = before === null || after === null ? null : after - before;
   return {
     cpu,
-    perCpuSecond: cpu ? result.requests.total / cpu : null,
+    perCpuSecond: cpu ? result.total / cpu : null,
     ...target,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
+    requestsPerSecond: result.rps,
+    p50: result.p50Ms,
+    p99: result.p99Ms,
+    total: result.total,
+    failures: result.failures,
   };
 }
 

@@ -29,6 +29,19 @@ export function promptRequestSchema(api: PromptApiConfig): Record<string, unknow
   };
 }
 
+/** OpenAI's error body (`{"error": {message, type, param, code}}`), the shape every AI answer errors in. */
+export const openAiErrorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['message', 'type'],
+      properties: { message: { type: 'string' }, type: { type: 'string' }, param: { type: ['string', 'null'] }, code: { type: ['string', 'null'] } },
+    },
+  },
+};
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 /** The OpenAPI 3.1 document of a prompt API, generated from its variables and output format. */
@@ -78,22 +91,7 @@ export function promptOpenApi(api: PromptApiConfig): Record<string, unknown> {
             currency: { type: ['string', 'null'] },
           },
         },
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['message', 'type'],
-              properties: {
-                message: { type: 'string' },
-                type: { type: 'string' },
-                param: { type: ['string', 'null'] },
-                code: { type: ['string', 'null'] },
-              },
-            },
-          },
-        },
+        Error: openAiErrorSchema,
       },
     },
   };

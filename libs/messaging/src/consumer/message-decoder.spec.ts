@@ -1,4 +1,5 @@
 import { ApplicationStateV1, ContractViolationError, encodeEvent, TeamChangedV1, TenantChangedV1, UsageRecordedV1 } from '@gatehouse/contracts';
+import { fixtureOf } from '@gatehouse/testing';
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder } from './message-decoder';
 
@@ -26,29 +27,7 @@ describe('MessageDecoder', () => {
   });
 
   it('rejects a registered type that belongs to another topic', () => {
-    const usage = encodeEvent(
-      UsageRecordedV1,
-      {
-        recordId: '0b6a2f4e-2f7a-4b8e-9d7c-0f5b8a1f3c11',
-        at,
-        gatewayId: 'g1',
-        tenantId: 't1',
-        applicationId: null,
-        apiId: null,
-        routeId: null,
-        planId: null,
-        subscriptionId: null,
-        method: 'GET',
-        status: 200,
-        rejection: null,
-        latencyMs: 1,
-        upstreamLatencyMs: null,
-        bytesIn: 0,
-        bytesOut: 0,
-        ai: null,
-      },
-      { source: '/test' },
-    ).value;
+    const usage = encodeEvent(UsageRecordedV1, fixtureOf(UsageRecordedV1), { source: '/test' }).value;
     expect(() => decoder.decode(events, 'x', usage)).toThrow(/unexpected event type gatehouse.gateway.usage.recorded.v1/);
   });
 

@@ -1,3 +1,4 @@
+import { openAiErrorSchema } from '@gatehouse/ai';
 import type { HttpMethod } from '@gatehouse/contracts';
 import { authResponses, gatewaySecurity, type SurfaceContext, serversOf } from './prompt-openapi';
 
@@ -104,17 +105,7 @@ const schemas = {
       prompt_tokens_details: { type: 'object', properties: { cached_tokens: { type: 'integer' } } },
     },
   },
-  Error: {
-    type: 'object',
-    required: ['error'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['message', 'type'],
-        properties: { message: { type: 'string' }, type: { type: 'string' }, param: { type: ['string', 'null'] }, code: { type: ['string', 'null'] } },
-      },
-    },
-  },
+  Error: openAiErrorSchema,
 };
 
 /** The OpenAPI 3.1 document of an `ai` version: OpenAI's chat completions, embeddings and models, as the gateway serves them. */

@@ -1,30 +1,14 @@
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UsageRecordedV1 } from '@gatehouse/contracts';
+import { fixtureOf } from '@gatehouse/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageJournal } from './usage-journal';
 import type { UsageBatch, UsageRecord, UsageSink } from './usage-record';
 import { UsageShipper } from './usage-shipper';
 
-const record = (recordId: string): UsageRecord => ({
-  recordId,
-  at: new Date().toISOString(),
-  gatewayId: 'gw-test',
-  tenantId: 'acme',
-  applicationId: null,
-  apiId: null,
-  routeId: null,
-  planId: null,
-  subscriptionId: null,
-  method: 'GET',
-  status: 200,
-  rejection: null,
-  latencyMs: 1,
-  upstreamLatencyMs: null,
-  bytesIn: 0,
-  bytesOut: 0,
-  ai: null,
-});
+const record = (recordId: string): UsageRecord => ({ ...fixtureOf(UsageRecordedV1), recordId });
 const batch = (id: string, size = 2): UsageBatch => ({ id, records: Array.from({ length: size }, (_, index) => record(`${id}-${index}`)) });
 
 describe('UsageJournal', () => {
