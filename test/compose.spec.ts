@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SERVICES } from '@gatehouse/devstack';
+import { DOCKER_IMAGES, SERVICES } from '@gatehouse/devstack';
 
 const root = resolve(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -133,5 +133,62 @@ describe('deploy/docker/Dockerfile', () => {
   it('pins the base image', () => {
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
     expect(base).toMatch(/^node:\d+\.\d+[\w.-]*$/);
+  });
+});
+
+describe('state written inside the containers', () => {
+  const dockerfile = read('deploy/docker/Dockerfile');
+  const runtime = dockerfile.slice(dockerfile.search(/^FROM \S+ AS runtime$/m));
+  const runtimeUser = /^USER (\S+)$/m.exec(runtime)?.[1];
+  const beforeUser = runtime.slice(0, runtime.search(/^USER /m));
+  const declaredVolumes = Object.keys((parse(read('docker-compose.yml')) as { volumes: Record<string, unknown> }).volumes);
+  const imageEnv = (name: string) => new RegExp(`^(?:ENV|\\s) *${name}=(\\S+)`, 'm').exec(runtime)?.[1];
+
+  it('keeps the gateway usage journal in an absolute folder on a named volume', () => {
+    const dir = String(services.gateway!.environment!.GATEWAY_JOURNAL_DIR);
+    expect(posix.isAbsolute(dir), dir).toBe(true);
+    expect(imageEnv('GATEWAY_JOURNAL_DIR')).toBe(dir);
+    const mount = services.gateway!.volumes?.map((volume) => volume.split(':')).find(([, target]) => target === dir);
+    expect(mount, `a volume mounted at ${dir}`).toBeDefined();
+    expect(declaredVolumes).toContain(mount![0]);
+  });
+
+  it('creates the journal folder in the image, owned by the user the service runs as', () => {
+    const dir = String(services.gateway!.environment!.GATEWAY_JOURNAL_DIR);
+    expect(runtimeUser).toBeDefined();
+    expect(runtimeUser).not.toBe('root');
+    const runs = beforeUser.split(/^RUN /m).slice(1).join('\n');
+    const covers = (path: string) => dir === path || dir.startsWith(`${path}/`);
+    const created = [...runs.matchAll(/mkdir -p ((?:\S+ ?)+)/g)].flatMap((match) => match[1]!.split(' ')).some((path) => path === dir);
+    expect(created, `mkdir -p ${dir} before USER ${runtimeUser}`).toBe(true);
+    const owned = [...runs.matchAll(/chown (-R )?(\S+?)(?::\S+)? (\S+)/g)].some(
+      ([, recursive, owner, path]) => owner === runtimeUser && (path === dir || (recursive !== undefined && covers(path!))),
+    );
+    expect(owned, `chown ${runtimeUser} ${dir} before USER ${runtimeUser}`).toBe(true);
+  });
+
+  it('gives every service only absolute paths, never one relative to the root-owned /app', () => {
+    for (const name of platform) {
+      for (const [key, value] of Object.entries(services[name]!.environment!)) {
+        if (/_(DIR|FILE|PATH)$/.test(key)) expect(posix.isAbsolute(String(value)), `${name} ${key}=${value}`).toBe(true);
+      }
+    }
+    for (const [, key, value] of runtime.matchAll(/^(?:ENV|\s) *([A-Z_]+_(?:DIR|FILE|PATH))=(\S+)/gm)) expect(posix.isAbsolute(value!), `${key}=${value}`).toBe(true);
+  });
+});
+
+describe('the images devstack runs when a Docker engine answers', () => {
+  /** Confluent Platform releases and the Apache Kafka line each ships. */
+  const apacheLineOfConfluent: Record<string, string> = { '7.8': '3.8', '7.9': '3.9', '8.0': '4.0' };
+
+  it('runs the Kafka version of deploy/kafka/pom.xml and the Postgres image of docker-compose.yml', () => {
+    const [repository, tag] = DOCKER_IMAGES.kafka.split(':') as [string, string];
+    const line = (version: string) => version.split('.').slice(0, 2).join('.');
+    if (repository === 'apache/kafka') expect(tag).toBe(kafkaVersion);
+    else {
+      expect(repository).toBe('confluentinc/cp-kafka');
+      expect(apacheLineOfConfluent[line(tag)], `Apache Kafka line of cp-kafka ${tag}`).toBe(line(kafkaVersion!));
+    }
+    expect(DOCKER_IMAGES.postgres).toBe(services.postgres!.image);
   });
 });

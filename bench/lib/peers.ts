@@ -41,3 +41,13 @@ export async function ensurePeers(dir: string, install: boolean, log: (line: str
   const listed = Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ');
   return { dir, versions, note: `bench/peers (pinned by its lockfile): ${listed}` };
 }
+
+/** The entry file of an installed peer package, for `require` from any directory, or null. */
+export function peerModule(peers: Peers, name: string): string | null {
+  if (!peers.dir || !peers.versions[name]) return null;
+  try {
+    return require.resolve(name, { paths: [peers.dir] });
+  } catch {
+    return null;
+  }
+}

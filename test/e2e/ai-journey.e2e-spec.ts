@@ -103,23 +103,23 @@ describe('an AI route and a prompt API through the whole platform', () => {
     expect(JSON.stringify(upstreamRequest)).not.toContain(accessToken.value);
   });
 
-  it('serves the prompt API as a plain REST endpoint and refuses a missing variable', async () => {
+  it('serves the prompt API to the openai SDK (its documented call for endpoints beyond the typed ones) and refuses a missing variable', async () => {
     const accessToken = await token(promptApi.audience);
     provider.behavior = { fixture: 'chat-json' };
-    const call = (body: unknown) =>
-      fetch(`${platform.urls.gateway}/prompts/sentiment`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const client = new OpenAI({ baseURL: `${platform.urls.gateway}/prompts`, apiKey: accessToken, maxRetries: 0 });
+    const call = (body: Record<string, unknown>) => client.post<{ model: string; output: unknown; usage: Record<string, unknown> }>('/sentiment', { body });
     // Retries only while the route is not yet known to the gateway: every other answer counts.
-    const { value: first } = await eventually(async () => {
-      const response = await call({ text: 'I love this product' });
-      return response.status === 404 ? undefined : response;
-    }, 'prompt API routable', 30_000, 200);
-    expect(first.status, await first.clone().text()).toBe(200);
-    const answer = (await first.json()) as { model: string; output: unknown; usage: unknown };
-    expect(answer).toMatchObject({ model: 'house-gpt', usage: { prompt_tokens: 60, completion_tokens: 12 } });
+    const { value: answer } = await eventually(
+      () => call({ text: 'I love this product' }).catch((error: unknown) => (error instanceof OpenAI.NotFoundError ? undefined : Promise.reject(error))),
+      'prompt API routable',
+      30_000,
+      200,
+    );
+    expect(answer).toMatchObject({ model: 'house-gpt', usage: { prompt_tokens: 60, completion_tokens: 12, total_tokens: 72, cost_micros: promptCost, currency: 'USD' } });
     expect(answer.output).toBeDefined();
-    const missing = await call({});
-    expect(missing.status).toBe(400);
-    expect(JSON.stringify(await missing.json())).toMatch(/text/);
+    const missing = await call({}).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(missing).toMatchObject({ status: 400, code: 'invalid_variable', param: 'text' });
   });
 
   it('meters tokens and cost by model from the catalog prices', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, clientCredentials } from './support/http';
 import { eventually, startTestPlatform, type TestPlatform } from './support/platform';
@@ -21,6 +22,8 @@ describe('the journey through all five services', () => {
   let metering: AdminClient;
   const tenant = 'acme';
   let app: { id: string; secret: string };
+  /** A second subscriber that takes signed (not encrypted) tokens, so the test can verify them itself. */
+  let signedApp: { id: string; secret: string };
   let api: { id: string; audience: string; basePath: string };
   let planId: string;
   let subscriptionId: string;
@@ -29,6 +32,12 @@ describe('the journey through all five services', () => {
   const call = (token: string, path = '/pets') =>
     fetch(`${platform.urls.gateway}${api.basePath}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const token = async () => (await clientCredentials(platform.urls.identity, app.id, app.secret, { resource: api.audience })).access_token;
+  const signedToken = async () => (await clientCredentials(platform.urls.identity, signedApp.id, signedApp.secret, { resource: api.audience })).access_token;
+  /** Verifies an identity-issued JWS against the keys service's JWKS, as a resource server would. */
+  const verifyWithKeysJwks = (jws: string) => {
+    const jwks = createRemoteJWKSet(new URL(`${platform.urls.keys}/.well-known/jwks.json`), { cacheMaxAge: 0, cooldownDuration: 0 });
+    return jwtVerify(jws, jwks, { issuer: platform.urls.identity, audience: api.audience, typ: 'at+jwt' });
+  };
   const statusWithin = async (label: string, probe: () => Promise<Response>, status: number) => {
     const { ms } = await eventually(async () => ((await probe()).status === status ? true : undefined), label, 20_000, 25);
     timings[label] = ms;
@@ -54,6 +63,8 @@ describe('the journey through all five services', () => {
     });
     const secret = await identity.post(`/admin/tenants/${tenant}/applications/${application.id}/credentials/secrets`, {});
     app = { id: application.id, secret: secret.clientSecret };
+    const batch = await identity.post(`/admin/tenants/${tenant}/applications`, { teamId: consumers.id, name: 'storefront batch', allowedScopes: ['pets:read'] });
+    signedApp = { id: batch.id, secret: (await identity.post(`/admin/tenants/${tenant}/applications/${batch.id}/credentials/secrets`, {})).clientSecret };
 
     // The catalog learns teams and applications from identity's events.
     const created = await eventually(
@@ -79,6 +90,11 @@ describe('the journey through all five services', () => {
     );
     subscriptionId = subscription.value.id;
     await catalog.post(`/subscriptions/${subscriptionId}/approve`, {});
+    const signedSubscription = await eventually(
+      () => catalog.request('POST', `/apis/${api.id}/subscriptions`, { applicationId: signedApp.id, planId }, [201, 404]).then((body) => (body?.id ? body : undefined)),
+      'catalog sees the second application',
+    );
+    await catalog.post(`/subscriptions/${signedSubscription.value.id}/approve`, {});
   }, 300_000);
 
   afterAll(async () => {
@@ -117,6 +133,10 @@ describe('the journey through all five services', () => {
     const list = (Array.isArray(sets) ? sets : sets.items ?? sets.keySets) as Array<{ id: string; purpose: string; tenantId: string | null; activeKid?: string }>;
     const signing = list.find((set) => set.purpose === 'access-token-signing' && !set.tenantId)!;
     const before = await token();
+    const { value: signedBefore } = await eventually(() => signedToken().catch(() => undefined), 'identity grants the second application');
+    expect(signedBefore.split('.')).toHaveLength(3);
+    const { protectedHeader: headerBefore } = await verifyWithKeysJwks(signedBefore);
+    expect(headerBefore.kid).toBeTruthy();
     // Steady traffic across the rotation, with old and freshly issued tokens: none may fail.
     const outcomes: number[] = [];
     let running = true;
@@ -140,6 +160,13 @@ describe('the journey through all five services', () => {
     }, 'new token');
     expect((await call(before)).status).toBe(200);
     expect((await call(after.value)).status).toBe(200);
+    // Identity signs with the successor key; the keys service's JWKS verifies new and old tokens alike.
+    const { value: signedAfter } = await eventually(async () => {
+      const fresh = await signedToken();
+      return decodeProtectedHeader(fresh).kid !== headerBefore.kid ? fresh : undefined;
+    }, 'a token signed by the new key');
+    expect((await verifyWithKeysJwks(signedAfter)).payload.client_id).toBe(signedApp.id);
+    expect((await verifyWithKeysJwks(signedBefore)).protectedHeader.kid).toBe(headerBefore.kid);
     running = false;
     await traffic;
     expect(outcomes.length).toBeGreaterThanOrEqual(20);
@@ -204,8 +231,8 @@ describe('the journey through all five services', () => {
       const response = await call(accessToken);
       return response.status === 429 ? response : undefined;
     }, 'quota exhausted', 60_000, 20);
-    const body = await limited.json();
-    expect(JSON.stringify(body)).toMatch(/quota/i);
+    const body = (await limited.json()) as { error?: string };
+    expect(body.error).toBe('quota_exceeded');
   });
 
   it('refuses every token of a deleted application', async () => {

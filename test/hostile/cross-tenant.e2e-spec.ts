@@ -46,7 +46,7 @@ describe('cross-tenant access on every admin endpoint', () => {
   let subscriptionA: string;
   let apiKeyA: { id: string; apiKey: string };
   let apiKeyB: { id: string; apiKey: string };
-  let keySetA: { id: string; activeKid: string };
+  let keySetA: { id: string; kid: string };
   let providerA: string;
   let modelA: string;
   let policyA: string;
@@ -64,7 +64,7 @@ describe('cross-tenant access on every admin endpoint', () => {
     [subscriptionA] = await Promise.all([subscribe(platform, a, apiA, a.applicationId), subscribe(platform, b, apiB, b.applicationId)]);
     [apiKeyA, apiKeyB] = await Promise.all([createApiKey(platform, a), createApiKey(platform, b)]);
     const set = await expectOk(send('POST', `${platform.urls.keys}/admin/key-sets`, { token: platform.adminToken, json: { purpose: 'access-token-signing', tenantId: a.tenantId } }), 201);
-    keySetA = { id: set.id, activeKid: set.keys.find((key: { state: string }) => key.state === 'active').kid };
+    keySetA = { id: set.id, kid: set.keys[0].kid };
     const catalog = platform.urls.catalog;
     providerA = (await expectOk(send('POST', `${catalog}/ai/providers`, { token: a.ownerToken, json: { teamId: a.teamId, name: 'local', type: 'openai-compatible', baseUrl: upstreamUrl } }), 201)).id;
     modelA = (await expectOk(send('POST', `${catalog}/ai/models`, { token: a.ownerToken, json: { teamId: a.teamId, name: 'small', providerId: providerA, upstreamModel: 'small-1', contextWindow: 8192 } }), 201)).id;
@@ -247,9 +247,9 @@ describe('cross-tenant access on every admin endpoint', () => {
       { method: 'GET', url: set },
       { method: 'PATCH', url: `${set}/policy`, body: { rotationPeriodSeconds: 86_400 } },
       { method: 'GET', url: `${set}/keys` },
-      { method: 'GET', url: `${set}/keys/${keySetA.activeKid}` },
+      { method: 'GET', url: `${set}/keys/${keySetA.kid}` },
       { method: 'POST', url: `${set}/rotate` },
-      { method: 'POST', url: `${set}/keys/${keySetA.activeKid}/revoke`, body: { reason: 'hostile' } },
+      { method: 'POST', url: `${set}/keys/${keySetA.kid}/revoke`, body: { reason: 'hostile' } },
       { method: 'GET', url: platformSet },
       { method: 'GET', url: `${platformSet}/keys` },
       { method: 'PATCH', url: `${platformSet}/policy`, body: { rotationPeriodSeconds: 86_400 } },
@@ -302,7 +302,7 @@ describe('cross-tenant access on every admin endpoint', () => {
     expect(JSON.stringify(keySets)).not.toContain(keySetA.id);
     expect(JSON.stringify(keySets)).not.toContain('platform-access-token');
     // The audit log is filtered to the caller's tenant: A's kid finds nothing, as an unknown kid would.
-    expect(await expectOk(send('GET', `${platform.urls.keys}/admin/audit?kid=${keySetA.activeKid}`, { token: b.ownerToken }), 200)).toEqual({ entries: [], next: null });
+    expect(await expectOk(send('GET', `${platform.urls.keys}/admin/audit?kid=${keySetA.kid}`, { token: b.ownerToken }), 200)).toEqual({ entries: [], next: null });
     const audit = await expectOk(send('GET', `${platform.urls.keys}/admin/audit`, { token: b.ownerToken }), 200);
     expect(JSON.stringify(audit)).not.toMatch(new RegExp(`${keySetA.id}|${a.tenantId}`));
     for (const resource of ['ai/providers', 'ai/models', 'ai/policies']) {

@@ -1,8 +1,9 @@
-export { startInfra, localServerUrl, DEV_DATABASE, DEV_KAFKA_PORTS, DEV_EMBEDDED_POSTGRES_PORT } from './infra';
+export { startInfra, requireLocalKafka, localServerUrl, DEV_DATABASE, DEV_KAFKA_PORTS, DEV_EMBEDDED_POSTGRES_PORT } from './infra';
 export type { Infra, InfraMode, InfraOptions } from './infra';
 export { chooseKafka, choosePostgres } from './infra-plan';
 export type { KafkaSource, PostgresSource, InfraProbes, Choice } from './infra-plan';
 export { dockerAvailable } from './docker/docker-probe';
+export { DOCKER_IMAGES } from './docker/docker-infra';
 export { startLocalKafka } from './kafka/local-kafka';
 export type { LocalKafka, LocalKafkaOptions } from './kafka/local-kafka';
 export { waitForKafka, deleteTopicsWithPrefix } from './kafka/kafka-ready';

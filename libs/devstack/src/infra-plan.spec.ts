@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseKafka, choosePostgres, memoizeProbes, type InfraProbes } from './infra-plan';
+import { chooseKafka, choosePostgres, localKafkaProblem, localKafkaRequired, memoizeProbes, type InfraProbes } from './infra-plan';
 
 function probes(overrides: Partial<Record<keyof InfraProbes, unknown>> = {}) {
   const calls: string[] = [];
@@ -45,6 +45,26 @@ describe('chooseKafka', () => {
   it('names Maven when Java is fine but mvn is absent and no classpath is cached', async () => {
     const { machine } = probes({ maven: false });
     expect(await chooseKafka({}, machine)).toEqual({ missing: expect.stringContaining('Maven (mvn) not found') });
+  });
+});
+
+describe('a broker of a spec\'s own', () => {
+  it('can run with Java 17+ and Maven, whatever Docker says', async () => {
+    expect(await localKafkaProblem(probes({ docker: true }).machine)).toBeUndefined();
+  });
+
+  it('names Java, then Maven, when either is missing', async () => {
+    const noJava = probes({ docker: true, java: { ok: false, problem: 'java not found (JAVA_HOME or PATH)' } });
+    expect(await localKafkaProblem(noJava.machine)).toBe('java not found (JAVA_HOME or PATH)');
+    expect(noJava.calls).toEqual(['java']);
+    expect(await localKafkaProblem(probes({ maven: false }).machine)).toBe('Maven (mvn) not found on PATH');
+  });
+
+  it('fails with a message that names Java 17+ and Maven and says Docker does not replace them', () => {
+    const error = localKafkaRequired('usage-durability.fault-spec.ts', 'java not found (JAVA_HOME or PATH)');
+    expect(error.message).toMatch(/^usage-durability\.fault-spec\.ts stops and restarts a Kafka broker of its own/);
+    expect(error.message).toContain('install Java 17+ and Maven (java not found (JAVA_HOME or PATH))');
+    expect(error.message).toContain('KAFKA_BROKERS or a Docker engine cannot replace it');
   });
 });
 

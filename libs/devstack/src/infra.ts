@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dockerAvailable } from './docker/docker-probe';
-import { startDockerKafka, startDockerPostgres } from './docker/docker-infra';
-import { chooseKafka, choosePostgres, memoizeProbes, type InfraProbes, type KafkaSource, type PostgresSource } from './infra-plan';
+import { dockerDevStores, storesToClean } from './docker/docker-dev-data';
+import { removeDockerStores, startDockerKafka, startDockerPostgres } from './docker/docker-infra';
+import { chooseKafka, choosePostgres, localKafkaProblem, localKafkaRequired, memoizeProbes, type InfraProbes, type KafkaSource, type PostgresSource } from './infra-plan';
 import { cachedClasspath } from './kafka/kafka-classpath';
 import { waitForKafka } from './kafka/kafka-ready';
 import { checkJava, findOnPath } from './kafka/java-probe';
@@ -36,8 +37,9 @@ export interface Infra {
   stop(): Promise<void>;
 }
 
-/** The database `npm start` uses. */
+/** The database `npm start` uses on a Postgres it runs or finds locally; `GATEHOUSE_DEV_DATABASE` names another. */
 export const DEV_DATABASE = 'gatehouse';
+const devDatabase = (env: NodeJS.ProcessEnv) => env.GATEHOUSE_DEV_DATABASE?.trim() || DEV_DATABASE;
 export const DEV_KAFKA_PORTS = { port: 9092, controllerPort: 9093 } as const;
 export const DEV_EMBEDDED_POSTGRES_PORT = 5433;
 const EMBEDDED_PASSWORD = 'gatehouse';
@@ -64,7 +66,7 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
   const postgresSource = (postgresChoice as { source: PostgresSource }).source;
 
   if (options.clean && options.mode === 'dev') {
-    await clean(root, options.log);
+    await clean(root, env, { kafka: kafkaSource, postgres: postgresSource }, options.log);
     if (kafkaSource === 'env' || postgresSource === 'env') options.log?.('--clean leaves Kafka and Postgres given by KAFKA_BROKERS / DATABASE_URL untouched');
   }
   let kafkaReadyMs = 0;
@@ -91,12 +93,22 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
   };
 }
 
+/**
+ * Resolves when a local broker can run here (Java 17+, and Maven or a cached classpath);
+ * otherwise throws a message naming what to install. For specs that stop and restart a broker
+ * of their own, whatever source gave the run its shared Kafka.
+ */
+export async function requireLocalKafka(purpose: string, root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const problem = await localKafkaProblem(machineProbes(root, env));
+  if (problem) throw localKafkaRequired(purpose, problem);
+}
+
 function machineProbes(root: string, env: NodeJS.ProcessEnv): InfraProbes {
   return {
     docker: () => dockerAvailable(env),
     java: () => checkJava(env),
     maven: async () =>
-      !!findOnPath('mvn', env.PATH) || !!(await cachedClasspath(kafkaClasspathLocation(root)).catch(() => undefined)),
+      !!findOnPath('mvn', env.PATH) || !!(await cachedClasspath(kafkaClasspathLocation(root, env)).catch(() => undefined)),
     localServer: async () => {
       try {
         await pingPostgres(localServerUrl(env));
@@ -109,8 +121,8 @@ function machineProbes(root: string, env: NodeJS.ProcessEnv): InfraProbes {
   };
 }
 
-function kafkaClasspathLocation(root: string) {
-  return { pomPath: join(root, 'deploy', 'kafka', 'pom.xml'), cacheDir: join(stateDir(root), 'kafka') };
+function kafkaClasspathLocation(root: string, env: NodeJS.ProcessEnv) {
+  return { pomPath: join(root, 'deploy', 'kafka', 'pom.xml'), cacheDir: join(stateDir(root, env), 'kafka') };
 }
 
 /** The local server `npm start` and `npm test` look for: user postgres (or PGUSER) at 127.0.0.1:5432. */
@@ -127,14 +139,14 @@ async function startKafka(source: KafkaSource, mode: InfraMode, root: string, en
     return { value: brokers, stop: async () => undefined };
   }
   if (source === 'docker') {
-    const kafka = await startDockerKafka();
+    const kafka = await startDockerKafka(mode === 'dev' ? dockerDevStores(stateDir(root, env)).kafka : undefined);
     await waitForKafka(kafka.value, { timeoutMs: 60_000 });
     return kafka;
   }
-  const location = kafkaClasspathLocation(root);
+  const location = kafkaClasspathLocation(root, env);
   const java = await probes.java();
   if (mode === 'dev') {
-    const work = join(stateDir(root), 'kafka');
+    const work = join(stateDir(root, env), 'kafka');
     const broker = await startLocalKafka({ root, java, cacheDir: location.cacheDir, dataDir: join(work, 'data'), workDir: work, ...DEV_KAFKA_PORTS });
     return { value: broker.brokers, stop: broker.stop };
   }
@@ -158,24 +170,30 @@ async function startPostgres(source: PostgresSource, options: InfraOptions, root
     return { value: url, stop: async () => undefined };
   }
   if (source === 'docker') {
-    const container = await startDockerPostgres(dev ? DEV_DATABASE : 'postgres');
-    return container;
+    if (!dev) return startDockerPostgres('postgres');
+    const container = await startDockerPostgres('postgres', dockerDevStores(stateDir(root, env)).postgres);
+    try {
+      return { value: await ensureDatabase(container.value, devDatabase(env)), stop: container.stop };
+    } catch (error) {
+      await container.stop();
+      throw error;
+    }
   }
   if (source === 'local-server') {
     const server = localServerUrl(env);
     if (!dev) return { value: server, stop: async () => undefined };
-    if (options.clean) await dropDatabase(server, DEV_DATABASE);
-    return { value: await ensureDatabase(server, DEV_DATABASE), stop: async () => undefined };
+    if (options.clean) await dropDatabase(server, devDatabase(env));
+    return { value: await ensureDatabase(server, devDatabase(env)), stop: async () => undefined };
   }
   const binaries = (await embeddedPostgresBinaries())!;
   if (dev) {
     const cluster = await startEmbeddedPostgres({
       binaries,
-      dataDir: join(stateDir(root), 'postgres', 'data'),
+      dataDir: join(stateDir(root, env), 'postgres', 'data'),
       port: DEV_EMBEDDED_POSTGRES_PORT,
       password: EMBEDDED_PASSWORD,
     });
-    return { value: await ensureDatabase(cluster.serverUrl, DEV_DATABASE), stop: cluster.stop };
+    return { value: await ensureDatabase(cluster.serverUrl, devDatabase(env)), stop: cluster.stop };
   }
   const work = await ownedTempDir('gatehouse-postgres-');
   const [port] = await freePorts(1);
@@ -188,10 +206,16 @@ async function startPostgres(source: PostgresSource, options: InfraOptions, root
   }
 }
 
-/** Removes the local broker and embedded Postgres data (the classpath cache stays). */
-async function clean(root: string, log?: (line: string) => void): Promise<void> {
-  const dir = stateDir(root);
+/** Removes the local broker and embedded Postgres data, the gateway's usage journal, and the Docker volumes of the stores Docker runs (the classpath cache stays). */
+async function clean(root: string, env: NodeJS.ProcessEnv, sources: { kafka: KafkaSource; postgres: PostgresSource }, log?: (line: string) => void): Promise<void> {
+  const dir = stateDir(root, env);
   await rm(join(dir, 'kafka', 'data'), { recursive: true, force: true });
   await rm(join(dir, 'postgres'), { recursive: true, force: true });
-  log?.(`cleaned ${join(dir, 'kafka', 'data')} and ${join(dir, 'postgres')}`);
+  // Usage the gateway journaled for the old data would be replayed into the new.
+  await rm(join(dir, 'gateway-journal'), { recursive: true, force: true });
+  log?.(`cleaned ${join(dir, 'kafka', 'data')}, ${join(dir, 'postgres')} and ${join(dir, 'gateway-journal')}`);
+  const volumes = storesToClean(dockerDevStores(dir), sources);
+  if (volumes.length === 0) return;
+  await removeDockerStores(volumes);
+  log?.(`removed Docker volumes ${volumes.map((store) => store.volume).join(', ')}`);
 }

@@ -12,7 +12,8 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-/** Where local state lives (`.gatehouse/`, gitignored). */
-export function stateDir(root: string = repoRoot()): string {
-  return join(root, '.gatehouse');
+/** Where local state lives: `GATEHOUSE_STATE_DIR` when set, else `.gatehouse/` of the repository (gitignored). */
+export function stateDir(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.GATEHOUSE_STATE_DIR?.trim();
+  return override ? resolve(override) : join(root, '.gatehouse');
 }

@@ -34,6 +34,21 @@ describe('logger', () => {
     expect(JSON.parse(line)).toMatchObject({ service: 'test', level: 'info', msg: 'incoming' });
   });
 
+  it('redacts secrets nested three and four levels deep', () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        provider: { config: { auth: { apiKey: 'sk-three-deep', client_secret: 'cs-three-deep' } } },
+        event: { data: { key: { wrapped: { privateJwk: 'jwk-four-deep', d: 'scalar-four-deep' } } } },
+        upstream: { request: { headers: { authorization: 'Bearer three-deep' } } },
+      },
+      'nested',
+    );
+    const line = lines.join('');
+    for (const secret of ['sk-three-deep', 'cs-three-deep', 'jwk-four-deep', 'scalar-four-deep', 'Bearer three-deep']) expect(line).not.toContain(secret);
+    expect(JSON.parse(line).provider.config.auth).toEqual({ apiKey: '[redacted]', client_secret: '[redacted]' });
+  });
+
   it('stamps the correlation id of the current request on every line', () => {
     const { lines, logger } = capture();
     withCorrelationId('req-42', () => logger.info('inside'));

@@ -19,6 +19,8 @@ export interface PlatformOptions {
   database?: boolean;
   logger?: Logger;
   registry?: Registry;
+  /** The Kafka client; one pointed at `config.KAFKA_BROKERS` is created when absent. */
+  kafka?: Kafka;
 }
 
 @Injectable()
@@ -102,7 +104,7 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: METRICS, useValue: registry },
         ReadinessRegistry,
-        { provide: KAFKA, useValue: createKafka({ clientId: `gatehouse-${options.service}`, brokers: options.config.KAFKA_BROKERS, logger }) },
+        { provide: KAFKA, useValue: options.kafka ?? createKafka({ clientId: `gatehouse-${options.service}`, brokers: options.config.KAFKA_BROKERS, logger }) },
         {
           provide: EventProducer,
           inject: [KAFKA],

@@ -1,6 +1,7 @@
 import { runService } from '@gatehouse/platform';
 import { CatalogAppModule } from './app.module';
 import { catalogConfigSchema } from './catalog.config';
+import { CATALOG_JSON_BODY_LIMIT } from './common/body-limit';
 
 void runService({
   service: 'catalog',
@@ -8,7 +9,6 @@ void runService({
   title: 'Gatehouse catalog',
   description: 'APIs, versions and their OpenAPI documents, lifecycle, routes, plans and subscriptions with approval.',
   config: catalogConfigSchema,
-  // OpenAPI documents up to OPENAPI_MAX_BYTES (5 MiB) arrive wrapped in JSON.
-  bodyLimit: '6mb',
+  bodyLimit: CATALOG_JSON_BODY_LIMIT,
   module: (config, logger) => CatalogAppModule.forRoot(config, { logger }),
 });

@@ -7,6 +7,7 @@ import { UsageRecordedV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@gatehouse/messaging';
 import { Registry } from 'prom-client';
 import { DataPlane } from '../src/data-plane/data-plane';
+import { UsageProducerThread } from '../src/data-plane/usage/usage-producer-thread';
 import type { UsageSink } from '../src/data-plane/usage/usage-record';
 import { applyStateRecord } from '../src/state-sync/state-feed';
 import type { BenchState } from './bench-state';
@@ -15,7 +16,8 @@ import { gatewayStateDefinitions } from '../src/state-sync/state-feed';
 /**
  * The benchmark's gateway: the real data plane (no Nest, no Kafka consumer) with its state
  * applied from the records the parent sends, so the request path is exactly production's.
- * Usage goes to Kafka when KAFKA_BROKERS is set, else to a sink that only counts.
+ * Usage goes to Kafka when KAFKA_BROKERS is set (from a worker thread, as in production), else
+ * to a sink that only counts.
  */
 async function sink(): Promise<{ sink: UsageSink; describe: string }> {
   const brokers = process.env.KAFKA_BROKERS;
@@ -25,9 +27,15 @@ async function sink(): Promise<{ sink: UsageSink; describe: string }> {
   const prefix = `gateway-bench.${Date.now().toString(36)}.`;
   const kafka = createKafka({ clientId: 'gateway-bench', brokers: brokers.split(',') });
   await ensureTopics(kafka, prefix, [UsageRecordedV1.topic]);
-  const producer = new EventProducer(kafka, { prefix, source: '/gatehouse/gateway' });
-  await producer.connect();
-  return { sink: { send: (records) => producer.publishMany(UsageRecordedV1, records) }, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageRecordedV1.topic.name})` };
+  if (process.env.BENCH_USAGE_PRODUCER === 'inline') {
+    const producer = new EventProducer(kafka, { prefix, source: '/gatehouse/gateway' });
+    await producer.connect();
+    return { sink: { send: (records) => producer.publishMany(UsageRecordedV1, records) }, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageRecordedV1.topic.name}) on the gateway's event loop` };
+  }
+  // The production sink: records produced from a worker thread.
+  const producer = new UsageProducerThread({ service: 'gateway-bench', clientId: 'gateway-bench', brokers: brokers.split(','), prefix, source: '/gatehouse/gateway', logLevel: 'warn' });
+  producer.start();
+  return { sink: producer, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageRecordedV1.topic.name}) from a worker thread` };
 }
 
 let records = 0;

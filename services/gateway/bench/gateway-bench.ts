@@ -13,7 +13,9 @@ import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxi
  * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5: one-second open-loop slices per scenario),
  * BENCH_OUT (a file for the table), BENCH_JSON (a file for the same results as JSON, with each
  * scenario's server pid and measured time window), BENCH_PROFILE_DIR (CPU profile of the gateway),
- * BENCH_GATEWAY_NODE_FLAGS (extra node flags for the gateway process, e.g. `--max-semi-space-size=64`).
+ * BENCH_GATEWAY_NODE_FLAGS (extra node flags for the gateway process, e.g. `--max-semi-space-size=64`),
+ * BENCH_USAGE_PRODUCER (`thread`, production's worker thread, by default; `inline` produces on the
+ * gateway's own event loop, for comparison; both need KAFKA_BROKERS).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
   }
   for (const [name, sends] of usageSends) {
     notes.push(
-      `open loop, ${name}: ${sends.batches} usage batches, encoding one blocked the event loop ${fmt(sends.batches ? sends.blockedMs / sends.batches : 0)} ms on average, ${fmt(sends.maxBlockedMs)} ms at most; ${sends.gcPauses} GC pauses, ${fmt(sends.gcMs, 1)} ms in all, ${fmt(sends.gcMaxMs)} ms at most`,
+      `open loop, ${name}: ${sends.batches} usage batches, handing one to the sink blocked the event loop ${fmt(sends.batches ? sends.blockedMs / sends.batches : 0)} ms on average, ${fmt(sends.maxBlockedMs)} ms at most; ${sends.gcPauses} GC pauses, ${fmt(sends.gcMs, 1)} ms in all, ${fmt(sends.gcMaxMs)} ms at most`,
     );
   }
 

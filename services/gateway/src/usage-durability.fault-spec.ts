@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RouteStateV1 } from '@gatehouse/contracts';
-import { type LocalKafka, repoRoot, startLocalKafka, stateDir } from '@gatehouse/devstack';
+import { type LocalKafka, repoRoot, requireLocalKafka, startLocalKafka, stateDir } from '@gatehouse/devstack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHarness, type GatewayInstance, waitFor } from './testing/gateway-harness';
 import { routeState } from './testing/state-builders';
@@ -23,6 +23,7 @@ describe('usage is never lost', () => {
   let gateway: GatewayInstance;
 
   beforeAll(async () => {
+    await requireLocalKafka('usage-durability.fault-spec.ts', root);
     const upstreamUrl = await upstream.start();
     broker = await startLocalKafka(location);
     harness = await GatewayHarness.create('durable', broker.brokers);

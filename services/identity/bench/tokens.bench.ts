@@ -8,14 +8,19 @@
 // CPU-second is what one dedicated core sustains, and it stays comparable when other work
 // on the machine steals CPU from one run and not the other. The comparison uses it.
 // BENCH_JSON: also write the results as JSON to that file (each with its measured time window).
+// The oidc-provider peer comes from bench/peers, installed on first use with `npm ci --prefix
+// bench/peers --ignore-scripts` as `npm run bench` does (BENCH_NO_INSTALL=1: do not install);
+// OIDC_PROVIDER_MODULE may name another copy.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { wrapPrivateKey } from '@gatehouse/auth';
 import { ApiStateV1, KeyStateV1, SubscriptionStateV1 } from '@gatehouse/contracts';
-import { deleteTopicsWithPrefix, dropDatabase, ensureDatabase, startInfra, uniqueSuffix } from '@gatehouse/devstack';
+import { deleteTopicsWithPrefix, dropDatabase, ensureDatabase, repoRoot, startInfra, uniqueSuffix } from '@gatehouse/devstack';
 import { createKafka, EventProducer } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { compactDecrypt, createRemoteJWKSet, importJWK, jwtVerify } from 'jose';
+import { ensurePeers, peerModule } from '../../../bench/lib/peers';
 import { type Child, freePort, keyPair, type KeyPair, runScript, waitFor } from './bench-processes';
 import { type LoadOptions, type LoadResult, type LoadTarget, measure, median, table } from './bench-load';
 
@@ -128,13 +133,21 @@ async function startIdentity(infra: { kafkaBrokers: string; databaseUrl: string 
   }
 }
 
-async function startPeer(signing: KeyPair): Promise<{ child: Child; target: LoadTarget } | null> {
-  const moduleName = process.env.OIDC_PROVIDER_MODULE ?? 'oidc-provider';
+/** Where the peer process loads oidc-provider from: OIDC_PROVIDER_MODULE, else bench/peers (installed on first use), else the project's node_modules. */
+async function locatePeer(): Promise<{ module: string | null; note: string }> {
+  const explicit = process.env.OIDC_PROVIDER_MODULE;
+  if (explicit) return { module: explicit, note: `oidc-provider from OIDC_PROVIDER_MODULE=${explicit}` };
+  const peers = await ensurePeers(process.env.BENCH_PEERS_DIR ?? join(repoRoot(__dirname), 'bench', 'peers'), process.env.BENCH_NO_INSTALL !== '1', log);
+  const fromPeers = peerModule(peers, 'oidc-provider');
+  if (fromPeers) return { module: fromPeers, note: peers.note };
   try {
-    require.resolve(moduleName);
+    return { module: require.resolve('oidc-provider'), note: `oidc-provider from the project's node_modules (${peers.note})` };
   } catch {
-    return null;
+    return { module: null, note: peers.note };
   }
+}
+
+async function startPeer(signing: KeyPair, moduleName: string): Promise<{ child: Child; target: LoadTarget }> {
   const port = await freePort();
   const clientId = 'bench-client';
   const clientSecret = randomBytes(32).toString('base64url');
@@ -145,6 +158,7 @@ async function startPeer(signing: KeyPair): Promise<{ child: Child; target: Load
     PEER_CLIENT_SECRET: clientSecret,
     PEER_RESOURCE: AUDIENCE,
     PEER_JWK: JSON.stringify(signing.privateJwk),
+    OIDC_PROVIDER_MODULE: moduleName,
   });
   const target: LoadTarget = { server: 'oidc-provider', pid: child.process.pid, token: 'JWS (ES256)', url: `http://127.0.0.1:${port}/token`, authorization: basic(clientId, clientSecret), body };
   try {
@@ -171,7 +185,9 @@ async function main(): Promise<void> {
     const signing = keyPair('ES256');
     const identity = await startIdentity({ kafkaBrokers: infra.kafkaBrokers, databaseUrl }, prefix, signing, keyPair('ECDH-ES+A256KW'));
     children.push(identity.child);
-    const peer = await startPeer(signing);
+    const located = await locatePeer();
+    log(located.note);
+    const peer = located.module ? await startPeer(signing, located.module) : null;
     if (peer) children.push(peer.child);
     // BENCH_ONLY=jws,jwe,peer limits the rows (e.g. to profile one of them).
     const only = process.env.BENCH_ONLY?.split(',');
@@ -203,7 +219,7 @@ async function main(): Promise<void> {
       const efficiency = ours.perCpuSecond && theirs.perCpuSecond ? `${(ours.perCpuSecond / theirs.perCpuSecond).toFixed(2)}x per CPU-second, ` : '';
       process.stdout.write(`identity JWS / oidc-provider JWS: ${efficiency}${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)}x wall (target: at least 2x)\n`);
     } else if (!peer) {
-      process.stdout.write('oidc-provider: peer not installed (npm install --save-dev oidc-provider@9.13.3 to compare)\n');
+      process.stdout.write(`oidc-provider: no peer row (${located.note})\n`);
     }
     if (results.some((result) => result.failures > 0)) process.exitCode = 1;
   } finally {

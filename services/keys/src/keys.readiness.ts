@@ -3,7 +3,10 @@ import { ReadinessRegistry } from '@gatehouse/platform';
 import { KeyChangeListener } from './changes/key-change.listener';
 import { KeySetsRepository } from './key-sets/key-sets.repository';
 
-/** Ready once every key set has exactly one active key and key changes are being received. */
+/**
+ * Ready once every key set has an active key (or, for a tenant set whose first key is still
+ * pre-published, a pending one: the platform set signs meanwhile) and key changes are being received.
+ */
 @Injectable()
 export class KeysReadiness {
   constructor(readiness: ReadinessRegistry, keys: KeySetsRepository, changes: KeyChangeListener) {
@@ -12,8 +15,10 @@ export class KeysReadiness {
       check: async () => {
         const sets = await keys.listSets();
         if (sets.length === 0) throw new Error('no key sets yet');
-        const active = new Set((await keys.stateCounts()).filter((row) => row.state === 'active').map((row) => row.keySetId));
-        const missing = sets.filter((set) => !active.has(set.id)).map((set) => set.id);
+        const counts = await keys.stateCounts();
+        const withState = (state: string) => new Set(counts.filter((row) => row.state === state).map((row) => row.keySetId));
+        const [active, pending] = [withState('active'), withState('pending')];
+        const missing = sets.filter((set) => !active.has(set.id) && !(set.tenantId !== null && pending.has(set.id))).map((set) => set.id);
         if (missing.length) throw new Error(`no active key in ${missing.join(', ')}`);
       },
     });

@@ -9,6 +9,7 @@ import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
 import { createServiceApp } from '@gatehouse/platform';
 import { type CollectedMessage, TopicCollector } from '@gatehouse/testing';
+import { type KeyVault, LocalMasterKeyVault, parseMasterKeys } from '@gatehouse/vault';
 import type { JWK } from 'jose';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
@@ -16,6 +17,7 @@ import { AppModule } from '../src/app.module';
 import type { Clock } from '../src/clock/clock';
 import { type KeysConfig, keysConfigSchema } from '../src/keys.config';
 import type { KeyGenerator } from '../src/lifecycle/key-generator';
+import { keyWrapContext } from '../src/lifecycle/key-material.service';
 import { RotationScheduler } from '../src/lifecycle/rotation.scheduler';
 
 export const BOOTSTRAP_TOKEN = `bootstrap-${randomBytes(16).toString('hex')}`;
@@ -76,11 +78,17 @@ export class KeysTestEnv {
     return loadConfig({ ...baseConfigSchema, PORT: port(0), ...keysConfigSchema }, { ...this.env, ...overrides }) as KeysConfig;
   }
 
-  async start(options: { clock: Clock; env?: NodeJS.ProcessEnv; keyGenerator?: KeyGenerator } = {} as never): Promise<KeysTestApp> {
+  async start(options: { clock: Clock; env?: NodeJS.ProcessEnv; keyGenerator?: KeyGenerator; vault?: KeyVault } = {} as never): Promise<KeysTestApp> {
     const lines = this.logLines;
     const logger = createLogger({ service: 'keys', level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
     const app = await createServiceApp({
-      module: AppModule.forRoot({ config: this.config(options.env), logger, clock: options.clock, ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}) }),
+      module: AppModule.forRoot({
+        config: this.config(options.env),
+        logger,
+        clock: options.clock,
+        ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
+        ...(options.vault ? { vault: options.vault } : {}),
+      }),
       logger,
       title: 'keys',
       description: 'keys under test',
@@ -140,6 +148,41 @@ export class KeysTestEnv {
     if (!state?.privateKey) throw new Error(`no wrapped private key for ${kid} on the state topic`);
     const secret = state.privateKey.recipient === 'identity' ? this.identitySecret : this.gatewaySecret;
     return unwrapPrivateKey(state.privateKey, secret, state.privateKey.recipient);
+  }
+
+  /**
+   * Scans every log line, keys-topic record, HTTP response and `audit_log` row (read from the
+   * table) for private key material: the actual private values of every key this run made
+   * (from the state topic's wrapped records and the stored rows), private JWK members, PEM
+   * private keys, and the given secrets. Resolves with a description of each finding.
+   */
+  async leakScan(secrets: readonly string[] = []): Promise<string[]> {
+    const audit = await this.sql<Record<string, unknown>>('select * from audit_log order by id');
+    const texts = [...this.logLines, ...this.responses, ...this.records.map((record) => record.value ?? ''), ...audit.map((row) => JSON.stringify(row))];
+    return findLeaks(texts, [...secrets, ...(await this.privateKeyValues())]);
+  }
+
+  /** Every encoding of every private member of every key seen on the state topic or stored with the base master key. */
+  async privateKeyValues(): Promise<string[]> {
+    const jwks: JWK[] = [];
+    for (const { data } of this.states()) {
+      if (!data?.privateKey) continue;
+      const secret = data.privateKey.recipient === 'identity' ? this.identitySecret : this.gatewaySecret;
+      jwks.push(...(await unwrapPrivateKey(data.privateKey, secret, data.privateKey.recipient).then((jwk) => [jwk], () => [])));
+    }
+    const vault = new LocalMasterKeyVault(parseMasterKeys(this.env.KEYS_MASTER_KEY!, 'KEYS_MASTER_KEY'));
+    const rows = await this.sql<{ kid: string; key_set_id: string; master_key_id: string; wrapped_private_key: Buffer }>(
+      'select kid, key_set_id, master_key_id, wrapped_private_key from keys where wrapped_private_key is not null',
+    );
+    for (const row of rows.filter((entry) => vault.canUnwrap(entry.master_key_id))) {
+      const plaintext = await vault.unwrap({ keyId: row.master_key_id, data: row.wrapped_private_key }, keyWrapContext(row.kid, row.key_set_id));
+      jwks.push(JSON.parse(plaintext.toString('utf8')) as JWK);
+    }
+    const values = jwks.flatMap((jwk) => privateMemberNames.map((name) => jwk[name]).filter((value): value is string => typeof value === 'string'));
+    return [...new Set(values)].flatMap((value) => {
+      const raw = Buffer.from(value, 'base64url');
+      return [value, raw.toString('base64'), raw.toString('hex')];
+    });
   }
 
   /** A separate connection to the service's schema, for assertions on stored rows. */
@@ -213,10 +256,22 @@ export class KeysTestApp {
   }
 }
 
-/** Members that only private JWKs carry. */
-const privateMembers = /"(d|p|q|dp|dq|qi|k)"\s*:/;
+const privateMemberNames = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
 
-/** Fails when any text holds a private JWK member or one of the given secrets in clear. */
-export function findLeaks(texts: readonly string[], secrets: readonly string[]): string[] {
-  return texts.filter((text) => privateMembers.test(text) || secrets.some((value) => value.length > 0 && text.includes(value)));
+/** Members that only private JWKs carry. */
+const privateMembers = new RegExp(`"(${privateMemberNames.join('|')})"\\s*:`);
+const pemPrivateKey = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * Fails when any text holds a private JWK member, a PEM private key, or one of `needles`
+ * (secrets, private key values) in clear. Describes each finding without repeating it.
+ */
+export function findLeaks(texts: readonly string[], needles: readonly string[]): string[] {
+  const findings: string[] = [];
+  texts.forEach((text, index) => {
+    if (privateMembers.test(text)) findings.push(`text #${index}: a private JWK member`);
+    if (pemPrivateKey.test(text)) findings.push(`text #${index}: a PEM private key`);
+    if (needles.some((value) => value.length > 0 && text.includes(value))) findings.push(`text #${index}: a secret or private key value`);
+  });
+  return findings;
 }

@@ -28,6 +28,7 @@ export const meteringConfigSchema = {
   METERING_LEDGER_RETENTION_DAYS: integer(35, 9, 3660).describe('Days of raw ledger kept (daily partitions); at least the usage topic retention plus lateness'),
   METERING_MINUTE_ROLLUP_RETENTION_DAYS: integer(14, 1, 3660).describe('Days of minute rollups kept (daily partitions)'),
   METERING_HOUR_ROLLUP_RETENTION_DAYS: integer(400, 1, 36600).describe('Days of hour rollups kept (batched deletes); day rollups are kept'),
+  METERING_RETENTION_DELETE_BATCH: integer(10_000, 1, 1_000_000).describe('Rows per delete statement when hour rollups and quota counters past their retention are removed'),
   METERING_FETCH_MAX_BYTES_PER_PARTITION: integer(4 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024).describe('Largest fetch per partition (a transaction takes at most 20 000 records)'),
   METERING_PARTITIONS_CONCURRENCY: integer(6, 1, 64).describe('Partition batches handed to the ingest pipeline concurrently'),
   METERING_CONSUMER_SESSION_TIMEOUT_MS: integer(10_000, 6_000, 300_000).describe(
@@ -45,6 +46,7 @@ export interface MeteringSettings {
   ledgerRetentionDays: number;
   minuteRollupRetentionDays: number;
   hourRollupRetentionDays: number;
+  retentionDeleteBatch: number;
   fetchMaxBytesPerPartition: number;
   partitionsConcurrency: number;
   sessionTimeoutMs: number;
@@ -69,6 +71,7 @@ export function meteringSettings(config: z.infer<z.ZodObject<MeteringConfigShape
     ledgerRetentionDays: config.METERING_LEDGER_RETENTION_DAYS,
     minuteRollupRetentionDays: config.METERING_MINUTE_ROLLUP_RETENTION_DAYS,
     hourRollupRetentionDays: config.METERING_HOUR_ROLLUP_RETENTION_DAYS,
+    retentionDeleteBatch: config.METERING_RETENTION_DELETE_BATCH,
     fetchMaxBytesPerPartition: config.METERING_FETCH_MAX_BYTES_PER_PARTITION,
     partitionsConcurrency: config.METERING_PARTITIONS_CONCURRENCY,
     sessionTimeoutMs: config.METERING_CONSUMER_SESSION_TIMEOUT_MS,

@@ -23,7 +23,9 @@ describe('the demo printout', () => {
   it('says what a check of the gateway showed, and why a 501 is not a failure of the demo', () => {
     expect(describeAnswer(200, '{}')).toBe('200 OK');
     expect(describeAnswer(429, '{"error":"rate_limited","message":"slow down"}')).toBe('429 rate_limited: slow down');
-    expect(describeAnswer(501, '{"error":"not_implemented"}')).toMatch(/^501 not_implemented \(this gateway build has no AI handler/);
+    const notConfigured = '{"error":{"message":"No AI provider is configured for this API yet.","type":"api_error","param":null,"code":"ai_not_configured"}}';
+    expect(describeAnswer(501, notConfigured)).toMatch(/^501 ai_not_configured: No AI provider is configured for this API yet\. \(the gateway has not received the AI provider and model of the demo tenant yet;.*run the curl again/);
+    expect(describeAnswer(400, '{"error":{"message":"missing model","type":"invalid_request_error","code":null}}')).toBe('400 missing model');
     expect(describeAnswer(502, 'Bad Gateway')).toBe('502 Bad Gateway');
   });
 

@@ -29,17 +29,23 @@ export function curlCommand(url: string, token: string, body?: unknown): string 
   return parts.join(' ');
 }
 
+/** The `error` and `message` of a gateway answer, or the `code` and `message` of an OpenAI-shaped one. */
+function errorOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    const source = typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { code?: unknown; message?: unknown }) : parsed;
+    const code = 'code' in source ? source.code : parsed.error;
+    return [code, source.message].filter((part) => typeof part === 'string').join(': ');
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
 /** What a probe of the gateway showed, in a few words. */
 export function describeAnswer(status: number, body: string): string {
   if (status >= 200 && status < 300) return `${status} OK`;
-  let error = '';
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
-    error = [parsed.error, parsed.message].filter((part) => typeof part === 'string').join(': ');
-  } catch {
-    error = body.slice(0, 200);
-  }
-  const hint = status === 501 ? ' (this gateway build has no AI handler wired yet; the route, token and subscription are in place)' : '';
+  const error = errorOf(body);
+  const hint = status === 501 ? ' (the gateway has not received the AI provider and model of the demo tenant yet; the route, token and subscription are in place: run the curl again in a moment)' : '';
   return `${status}${error ? ` ${error}` : ''}${hint}`;
 }
 

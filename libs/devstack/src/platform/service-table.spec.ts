@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { portVariable, resolvePorts, SERVICES, serviceEntry, serviceEnv } from './service-table';
 
-const context = { kafkaBrokers: '127.0.0.1:9092', databaseUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse', env: { PATH: '/usr/bin', PORT: '1' } };
+const context = { kafkaBrokers: '127.0.0.1:9092', databaseUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse', stateDir: '/repo/.gatehouse', env: { PATH: '/usr/bin', PORT: '1' } };
 const spec = (name: string) => SERVICES.find((service) => service.name === name)!;
 
 describe('service table', () => {
@@ -34,6 +34,12 @@ describe('service table', () => {
     const env = serviceEnv(spec('gateway'), context);
     expect(env.PORT).toBe('8090');
     expect(env.GATEWAY_PROXY_PORT).toBe('8080');
+  });
+
+  it('keeps the gateway usage journal in the state folder unless GATEWAY_JOURNAL_DIR names one', () => {
+    expect(serviceEnv(spec('gateway'), context).GATEWAY_JOURNAL_DIR).toBe('/repo/.gatehouse/gateway-journal');
+    expect(serviceEnv(spec('gateway'), { ...context, env: { GATEWAY_JOURNAL_DIR: '/var/journal' } }).GATEWAY_JOURNAL_DIR).toBe('/var/journal');
+    expect(serviceEnv(spec('keys'), context).GATEWAY_JOURNAL_DIR).toBeUndefined();
   });
 
   it('lets the parent env override ports, log level and topic prefix', () => {

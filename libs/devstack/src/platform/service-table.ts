@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /** Everything `npm start` runs, in start order. Add a service or its env here and nowhere else. */
 export interface ServiceSpec {
   readonly name: string;
@@ -14,6 +16,8 @@ export interface ServiceSpec {
 export interface ServiceEnvContext {
   readonly kafkaBrokers: string;
   readonly databaseUrl: string;
+  /** Where `npm start` keeps local state (`.gatehouse/`, or `GATEHOUSE_STATE_DIR`). */
+  readonly stateDir?: string;
   /** The parent's environment (for overrides). */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -34,6 +38,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'gateway',
     port: 8090,
     extraPorts: { GATEWAY_PROXY_PORT: 8080 },
+    env: ({ stateDir, env }): Record<string, string> => (env.GATEWAY_JOURNAL_DIR || !stateDir ? {} : { GATEWAY_JOURNAL_DIR: join(stateDir, 'gateway-journal') }),
     describe: ({ port, extra }) => `gateway     ${url(extra.GATEWAY_PROXY_PORT!)}  (data plane), control plane ${url(port)}`,
   },
 ];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInfra, type Infra } from '../infra';
-import { repoRoot } from '../paths';
+import { repoRoot, stateDir } from '../paths';
 import type { ExitInfo } from '../process/guarded-process';
 import { prefix } from './log-prefix';
 import { describeExit, spawnService, waitUntilReady, type RunningService } from './service-process';
@@ -43,7 +43,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const infra = await startInfra({ mode: 'dev', root, env, clean: options.clean, log: (line) => write(`[infra] ${line}`) });
   const width = Math.max(...specs.map((spec) => spec.name.length));
-  const context = { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, env };
+  const context = { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, stateDir: stateDir(root, env), env };
   const services = specs.map((spec, index) => spawnService(spec, context, root, prefix(spec.name, index, width, !!options.colour), write));
 
   let stopping = false;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationStateV1, deadLetterOf, TenantChangedV1, Topics } from '@gatehouse/contracts';
-import { type LocalKafka, repoRoot, startLocalKafka, stateDir } from '@gatehouse/devstack';
+import { type LocalKafka, repoRoot, requireLocalKafka, startLocalKafka, stateDir } from '@gatehouse/devstack';
 import { createLogger, createMetricsRegistry } from '@gatehouse/observability';
 import { createServiceDataSource, dropSchema, openServiceDataSource } from '@gatehouse/persistence';
 import type { Kafka } from 'kafkajs';
@@ -51,6 +51,7 @@ describe('consumers across a broker restart', () => {
   let reader: StateTopicReader;
 
   beforeAll(async () => {
+    await requireLocalKafka('consumer-recovery.fault-spec.ts', root);
     broker = await startLocalKafka(location);
     kafka = createKafka({ clientId: 'recovery-test', brokers: [broker.brokers], logger });
     const specs = [Topics.identityEvents, Topics.applicationState];

@@ -172,14 +172,20 @@ describe('EventConsumer', () => {
   });
 
   it('retries a retriable error with backoff until it succeeds, keeping one effect', async () => {
+    const published = await metric('gatehouse_messaging_published_total', { topic: eventsTopic });
+    const transient = await metric('gatehouse_messaging_failed_total', { topic: eventsTopic, group, kind: 'transient' });
     failuresLeft.set('tenant-flaky', 2);
     await producer.publish(TenantChangedV1, tenant('tenant-flaky'));
+    expect(await metric('gatehouse_messaging_published_total', { topic: eventsTopic })).toBe(published + 1);
     await waitFor(async () => (await effects('tenant-flaky')).length === 1);
     expect(attempts.get('tenant-flaky')).toBe(3);
     expect(dlq.messages.some((message) => message.key === 'tenant-flaky')).toBe(false);
+    expect(await metric('gatehouse_messaging_failed_total', { topic: eventsTopic, group, kind: 'transient' })).toBe(transient + 2);
   });
 
   it('dead-letters a message that keeps failing after the last attempt, and at once for a non-retriable error', async () => {
+    const failed = (kind: string) => metric('gatehouse_messaging_failed_total', { topic: eventsTopic, group, kind });
+    const [transient, permanent] = [await failed('transient'), await failed('permanent')];
     await producer.publish(TenantChangedV1, tenant('tenant-stuck', 'always-retriable'));
     await producer.publish(TenantChangedV1, tenant('tenant-bug', 'always-unknown'));
     await producer.publish(TenantChangedV1, tenant('tenant-refused', 'non-retriable'));
@@ -195,6 +201,11 @@ describe('EventConsumer', () => {
     // A failed attempt's effect rolled back with its transaction.
     expect(await effects('tenant-bug')).toEqual([]);
     expect(await metric('gatehouse_messaging_dead_lettered_total', { topic: eventsTopic })).toBeGreaterThanOrEqual(5);
+    // Three attempts each for the retriable and the unknown error, one for the refused event.
+    expect([(await failed('transient')) - transient, (await failed('permanent')) - permanent]).toEqual([6, 1]);
+    expect(await registry.getSingleMetricAsString('gatehouse_messaging_failed_total')).toContain(
+      `gatehouse_messaging_failed_total{topic="${eventsTopic}",group="${group}",kind="permanent"}`,
+    );
   });
 
   it('hands tombstones of a compacted topic to onTombstone', async () => {

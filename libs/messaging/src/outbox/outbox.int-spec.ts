@@ -1,5 +1,6 @@
 import { ApplicationStateV1, TenantChangedV1, Topics } from '@gatehouse/contracts';
 import { withCorrelationId } from '@gatehouse/observability';
+import type { TopicMessages } from 'kafkajs';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -201,6 +202,46 @@ describe('transactional outbox', () => {
     await collector.waitFor((messages) => names(messages, 'tenant-standby').length === 3);
     expect(names(collector.messages, 'tenant-standby')).toEqual(['a', 'b', 'c']);
     expect(await registry.getSingleMetricAsString('gatehouse_messaging_outbox_backlog')).toContain(`gatehouse_messaging_outbox_backlog{schema="${schema}"} 0`);
+  });
+
+  it('finishes the batch in flight when stopped: published and removed from the outbox, and nothing after it', async () => {
+    let acknowledged!: () => void;
+    const firstBatchAcknowledged = new Promise<void>((resolve) => (acknowledged = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Holds the relay between Kafka's acknowledgement of a batch and the removal of its rows.
+    const held = new (class extends EventProducer {
+      override async sendBatch(batch: TopicMessages[]): Promise<void> {
+        await super.sendBatch(batch);
+        acknowledged();
+        await released;
+      }
+    })(env.kafka, { prefix: env.prefix, source: '/test/outbox', logger: env.logger });
+    await held.connect();
+    try {
+      for (const name of ['1', '2', '3', '4', '5']) await dataSource.transaction((manager) => addTenant(manager, 'tenant-stop', name));
+      const relay = newRelay({ producer: held, batchSize: 2 });
+      await relay.start();
+      await firstBatchAcknowledged;
+
+      let backlogWhenStopped: number | undefined;
+      const stopping = relay.stop().then(async () => {
+        backlogWhenStopped = await relay.backlog();
+      });
+      // The batch stays held a while, so a stop that did not wait for it would be seen returning.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(backlogWhenStopped).toBeUndefined();
+      release();
+      await stopping;
+      expect(backlogWhenStopped).toBe(3);
+      await collector.waitFor((messages) => names(messages, 'tenant-stop').length >= 2);
+      expect(names(collector.messages, 'tenant-stop')).toEqual(['1', '2']);
+      expect(await relay.backlog()).toBe(3);
+    } finally {
+      release();
+      await held.disconnect();
+      await dataSource.query(`delete from "${schema}"."outbox"`);
+    }
   });
 
   it('stages tombstones for state topics only', async () => {

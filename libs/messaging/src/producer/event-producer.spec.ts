@@ -92,6 +92,32 @@ describe('EventProducer', () => {
     await subject.disconnect();
   });
 
+  it('disconnects only once every send in flight, and one queued behind it, has been acknowledged', async () => {
+    const { producers, subject } = setUp((producer) => {
+      producer.hold = true;
+    });
+    await subject.connect();
+    const producer = producers[0]!;
+    const first = subject.sendRaw('p.usage', message('1'));
+    const queued = subject.sendRaw('p.usage', message('2'));
+    await vi.waitFor(() => expect(producer.pending).toHaveLength(1));
+    let disconnected = false;
+    const disconnecting = subject.disconnect().then(() => {
+      disconnected = true;
+    });
+
+    producer.pending[0]!.resolve();
+    await first;
+    await vi.waitFor(() => expect(producer.pending).toHaveLength(2));
+    expect(disconnected).toBe(false);
+    expect(producer.disconnected).toBe(false);
+    producer.pending[1]!.resolve();
+    await Promise.all([queued, disconnecting]);
+    expect(producer.sent).toEqual([['p.usage'], ['p.usage']]);
+    expect(producer.disconnected).toBe(true);
+    await expect(subject.sendRaw('p.usage', message('3'))).rejects.toThrow('the event producer is disconnected');
+  });
+
   it('connects the new producer in the background after a failure, so it reports connected again without traffic', async () => {
     const { producers, subject } = setUp((producer) => {
       producer.hold = producer.id === 1;

@@ -58,6 +58,11 @@ describe('catalog APIs: authentication, search, visibility and tenant isolation'
 
     expect(await expectStatus(catalog.call('POST', '/apis', { token: adminA, json: { teamId: teamA, name: 'Orders again', slug } }), 409)).toMatchObject({ message: expect.stringMatching(/slug .* already exists/) });
     expect(await expectStatus(catalog.call('POST', '/apis', { token: adminA, json: { teamId: teamA, name: 'x', audience: created.audience } }), 409)).toMatchObject({ message: expect.stringMatching(/audience .* is already taken/) });
+    for (const reserved of ['urn:gatehouse:admin', 'URN:Gatehouse:api:globex:billing']) {
+      expect(await expectStatus(catalog.call('POST', '/apis', { token: adminA, json: { teamId: teamA, name: 'x', audience: reserved } }), 400)).toMatchObject({ message: expect.stringMatching(/reserved urn:gatehouse: namespace/), details: { audience: reserved } });
+    }
+    await expectStatus(catalog.call('PATCH', `/apis/${created.id}`, { token: adminA, json: { audience: 'urn:gatehouse:admin' } }), 400);
+    expect(await expectStatus(catalog.call('PATCH', `/apis/${created.id}`, { token: adminA, json: { audience: created.audience } }), 200)).toMatchObject({ audience: created.audience });
     expect(await expectStatus(catalog.call('POST', '/apis', { token: adminA, json: { teamId: `team-${randomUUID()}`, name: 'x' } }), 404)).toMatchObject({ message: expect.stringMatching(/^team .* not found$/) });
     await expectStatus(catalog.call('POST', '/apis', { token: adminA, json: { teamId: globexTeam, name: 'x' } }), 404);
     await expectStatus(catalog.call('POST', '/apis', { token: memberB, json: { teamId: teamB, name: 'x' } }), 403);
@@ -110,6 +115,25 @@ describe('catalog APIs: authentication, search, visibility and tenant isolation'
     await expectStatus(catalog.call('PATCH', `/apis/${tenantWide}`, { token: memberB, json: { description: 'mine now' } }), 403);
   });
 
+  it('matches state=draft only on drafts the caller may see', async () => {
+    const word = unique('draftonly').replace(/-/g, '');
+    const tenantWide = await createApi(catalog, adminA, { teamId: teamA, name: `${word} tenant`, visibility: 'tenant' });
+    await createVersion(catalog, adminA, tenantWide, {});
+    const everyone = await createApi(catalog, adminA, { teamId: teamA, name: `${word} public`, visibility: 'public' });
+    await createVersion(catalog, adminA, everyone, {});
+    await expectStatus(catalog.call('POST', `/apis/${everyone}/versions/v1/publish`, { token: adminA }), 200);
+    await createVersion(catalog, adminA, everyone, { version: 'v2', openapi: fixtureText(fixtureNames.petstore30v2) });
+
+    const ids = async (token: string, query: string) => (await expectStatus(catalog.call('GET', `/apis?${query}`, { token }), 200)).items.map((item: { id: string }) => item.id).sort();
+    expect(await ids(memberB, `q=${word}`)).toEqual([tenantWide, everyone].sort());
+    expect(await ids(memberB, `q=${word}&state=draft`)).toEqual([]);
+    expect(await ids(globex, `q=${word}&state=draft`)).toEqual([]);
+    expect(await ids(globex, `q=${word}&state=published`)).toEqual([everyone]);
+    expect(await ids(adminA, `q=${word}&state=draft`)).toEqual([tenantWide, everyone].sort());
+    expect(await ids(catalog.bootstrapToken, `q=${word}&state=draft`)).toEqual([tenantWide, everyone].sort());
+    expect((await expectStatus(catalog.call('GET', `/apis?q=${word}&state=draft`, { token: memberB }), 200)).total).toBe(0);
+  });
+
   it('shows drafts only to the owning team', async () => {
     const apiId = await createApi(catalog, adminA, { teamId: teamA, visibility: 'tenant' });
     await createVersion(catalog, adminA, apiId, {});
@@ -119,7 +143,7 @@ describe('catalog APIs: authentication, search, visibility and tenant isolation'
     expect((await expectStatus(catalog.call('GET', `/apis/${apiId}/versions`, { token: adminA }), 200)).items).toHaveLength(1);
   });
 
-  it('answers 404 on every endpoint to a principal of another tenant, and changes nothing', async () => {
+  it('answers 404 on every endpoint to a principal of another tenant and 401 without a token, and changes nothing', async () => {
     const apiId = await createApi(catalog, adminA, { teamId: teamA, visibility: 'tenant', scopes: ['a:read'] });
     const plan = await expectStatus(catalog.call('POST', `/apis/${apiId}/plans`, { token: adminA, json: { name: 'basic' } }), 201);
     await createVersion(catalog, adminA, apiId, {});
@@ -170,6 +194,15 @@ describe('catalog APIs: authentication, search, visibility and tenant isolation'
     const raw = await catalog.call('PUT', `/apis/${apiId}/versions/v2/openapi`, { token: globex, text: fixtureText(fixtureNames.petstore31) });
     expect(raw.status).toBe(404);
     expect((await expectStatus(catalog.call('GET', '/subscriptions', { token: globex }), 200)).items).toEqual([]);
+    expect(await catalog.snapshot()).toEqual(before);
+
+    const unauthenticated: Array<[string, string, unknown?]> = [...endpoints, ['GET', '/apis'], ['POST', '/apis', { teamId: teamA, name: 'anonymous' }], ['GET', '/subscriptions']];
+    for (const [method, path, json] of unauthenticated) {
+      const response = await catalog.call(method, path, { token: null, ...(json === undefined ? {} : { json }) });
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 401 });
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse-admin"/);
+    }
+    expect((await catalog.call('PUT', `/apis/${apiId}/versions/v2/openapi`, { token: null, text: fixtureText(fixtureNames.petstore31) })).status).toBe(401);
     expect(await catalog.snapshot()).toEqual(before);
     const stillThere = await expectStatus(catalog.call('GET', `/apis/${apiId}`, { token: adminA }), 200);
     expect(stillThere.description).toBe('');

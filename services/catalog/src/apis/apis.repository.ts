@@ -61,6 +61,10 @@ export class ApisRepository {
     if (filter.visibility) query.andWhere('api.visibility = :visibility', { visibility: filter.visibility });
     if (filter.state) {
       query.andWhere(`exists (select 1 from "${this.schema}"."api_versions" v where v.api_id = api.id and v.state = :state)`, { state: filter.state });
+      // Drafts are seen by the owning team only, so only its APIs can match on one.
+      if (filter.state === 'draft' && !principal.platformAdmin) {
+        query.andWhere('api.tenant_id = :principalTenant and api.team_id = any(:principalTeams)', { principalTenant: principal.tenantId, principalTeams: [...principal.teams.keys()] });
+      }
     }
     if (filter.q) {
       query.orderBy(`ts_rank(api.search, websearch_to_tsquery('simple', :q))`, 'DESC').addOrderBy('api.created_at', 'DESC');

@@ -11,6 +11,7 @@ import { DirectoryRepository } from '../directory/directory.repository';
 import { apiState } from '../events/state-payloads';
 import { CatalogOutbox } from '../events/catalog-outbox';
 import { ApisRepository } from './apis.repository';
+import { assertAudienceAllowed, defaultAudience } from './audience';
 import { type CreateApiInput, slugify } from './dto/api.dto';
 import { ApiEntity } from './entities/api.entity';
 
@@ -29,6 +30,7 @@ export class CreateApiUseCase {
     if (!team || team.status !== 'active' || (!principal.platformAdmin && team.tenantId !== principal.tenantId)) throw notFound('team', input.teamId);
     if (!canAdministerTeam(principal, team.id, MANAGE_ROLE)) throw forbidden(`creating an API needs the ${MANAGE_ROLE} role (or higher) in team ${team.id}`);
     const slug = input.slug ?? slugify(input.name);
+    if (input.audience !== undefined) assertAudienceAllowed(input.audience, team.tenantId);
     const now = this.clock.now();
     const api = Object.assign(new ApiEntity(), {
       id: randomUUID(),
@@ -41,7 +43,7 @@ export class CreateApiUseCase {
       docs: input.docs,
       tags: [...new Set(input.tags)],
       visibility: input.visibility,
-      audience: input.audience ?? `urn:gatehouse:api:${team.tenantId}:${slug}`,
+      audience: input.audience ?? defaultAudience(team.tenantId, slug),
       requireEncryptedTokens: input.requireEncryptedTokens,
       autoApprove: input.autoApprove,
       scopes: [...new Set(input.scopes)],

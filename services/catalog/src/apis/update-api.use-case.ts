@@ -11,6 +11,7 @@ import { apiState, subscriptionState } from '../events/state-payloads';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import { RoutePublisher } from '../versions/route-publisher';
 import { ApisRepository } from './apis.repository';
+import { assertAudienceAllowed } from './audience';
 import type { UpdateApiInput } from './dto/api.dto';
 import type { ApiEntity } from './entities/api.entity';
 
@@ -31,6 +32,7 @@ export class UpdateApiUseCase {
         const api = manageableApi(principal, await this.apis.lockById(apiId, manager), apiId, MANAGE_ROLE);
         const audienceChanged = input.audience !== undefined && input.audience !== api.audience;
         if (audienceChanged) {
+          assertAudienceAllowed(input.audience!, api.tenantId);
           const holder = await this.apis.findByAudience(input.audience!, manager);
           if (holder) throw conflict(`audience ${input.audience} is already taken by another API`, { audience: input.audience });
         }

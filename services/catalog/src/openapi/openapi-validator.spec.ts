@@ -24,6 +24,7 @@ describe('importOpenApi', () => {
     [fixtureNames.petstore31, '3.1', 'yaml'],
     [fixtureNames.webhook31, '3.1', 'yaml'],
     [fixtureNames.petstoreExpanded, '3.0', 'json'],
+    [fixtureNames.rcloneRc, '3.1', 'json'],
   ])('accepts the fixture %s', async (name, version, format) => {
     const text = fixtureText(name);
     const imported = await importOpenApi(text, LIMIT);
@@ -37,6 +38,32 @@ describe('importOpenApi', () => {
     expect(Object.keys(imported.document.paths as object)).toHaveLength(350);
     expect((await importOpenApi(JSON.parse(text) as Record<string, unknown>, LIMIT)).title).toBe('Acme Commerce Platform API');
   });
+
+  it("accepts GitHub's REST description (13 MB) under a larger limit and refuses it at the default one with 413", async () => {
+    const text = fixtureText(fixtureNames.githubRest);
+    const started = Date.now();
+    const imported = await importOpenApi(text, 64 * 1024 * 1024);
+    console.log(`validated GitHub's REST description (${text.length} bytes) in ${Date.now() - started} ms`);
+    expect(imported).toMatchObject({ openapiVersion: '3.0', format: 'json', sizeBytes: Buffer.byteLength(text) });
+    expect(Object.keys(imported.document.paths as object)).toHaveLength(811);
+    const refused = await failure(text);
+    expect(refused.status).toBe(413);
+    expect(refused.message).toMatch(/the limit is 5 MiB \(5242880 bytes\)/);
+  }, 60_000);
+
+  it("locates every error of Blockfrost's real description, which uses 3.1 null types under openapi 3.0.3", async () => {
+    const text = fixtureText(fixtureNames.blockfrostInvalid);
+    const nullTypeLines = text.split('\n').flatMap((line, index) => (/- type: 'null'$/.test(line) ? [index + 1] : []));
+    const error = await failure(text);
+    expect(error.status).toBe(422);
+    expect(error.issues.length).toBeGreaterThanOrEqual(nullTypeLines.length);
+    for (const issue of error.issues) {
+      expect(issue.path).toMatch(/\/anyOf\/\d+\/type$/);
+      expect(nullTypeLines).toContain(issue.line);
+      expect(issue.message).toMatch(/allowed values/);
+    }
+    expect(new Set(error.issues.map((issue) => issue.line))).toEqual(new Set(nullTypeLines));
+  }, 60_000);
 
   it('refuses a document over the limit with 413 and the limit in the message', async () => {
     const error = await (async () => {

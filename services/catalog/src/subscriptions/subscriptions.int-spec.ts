@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationStateV1, PlanStateV1, SubscriptionChangedV1, SubscriptionStateV1, TeamChangedV1, Topics } from '@gatehouse/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, createVersion, expectStatus } from '../testing/catalog-builders';
+import { createApi, createVersion, expectStatus, UPSTREAM } from '../testing/catalog-builders';
 import { CatalogHarness, eventually } from '../testing/catalog-harness';
 
 type Envelope = { id: string; data: Record<string, any> };
@@ -175,6 +175,39 @@ describe('plans and subscriptions over HTTP, Postgres and Kafka', () => {
       const accepted = await expectStatus(subscribe(apiId, { applicationId: freshApp, planId }), 201);
       await eventually(() => changes(accepted.id).length === 1, 'the accepted subscription event');
       expect(catalog.collector.ofType(SubscriptionChangedV1.type)).toHaveLength(eventsBefore + 1);
+    });
+  });
+
+  describe('plans on offer', () => {
+    it('subscribes only under the plans a published version offers, and refuses unknown plan ids with 400', async () => {
+      const apiId = await createApi(catalog, owner, { teamId: ownerTeam, visibility: 'tenant' });
+      const p1 = await expectStatus(catalog.call('POST', `/apis/${apiId}/plans`, { token: owner, json: { name: 'p1' } }), 201);
+      const p2 = await expectStatus(catalog.call('POST', `/apis/${apiId}/plans`, { token: owner, json: { name: 'p2' } }), 201);
+      const elsewhere = await publishedApi();
+      const app = await catalog.application('acme', consumerTeam);
+      const subscribe = (planId: string) => catalog.call('POST', `/apis/${apiId}/subscriptions`, { token: consumer, json: { applicationId: app, planId } });
+
+      const before = await catalog.snapshot();
+      const unknown = randomUUID();
+      const refusedCreate = await expectStatus(catalog.call('POST', `/apis/${apiId}/versions`, { token: owner, json: { version: 'v1', basePath: '/offers', upstream: UPSTREAM, routes: [{ path: '/x', methods: ['GET'] }], planIds: [p1.id, unknown, elsewhere.planId] } }), 400);
+      expect(refusedCreate).toMatchObject({ error: 'unknown_plan', details: { unknownPlans: [unknown, elsewhere.planId] } });
+      expect(refusedCreate.message).toContain(`plan(s) ${unknown}, ${elsewhere.planId} are not plans of API ${apiId}`);
+      expect(await catalog.snapshot()).toEqual(before);
+
+      await createVersion(catalog, owner, apiId, { planIds: [p1.id] });
+      await expectStatus(catalog.call('POST', `/apis/${apiId}/versions/v1/publish`, { token: owner }), 200);
+      const published = await catalog.snapshot();
+      const refusedPatch = await expectStatus(catalog.call('PATCH', `/apis/${apiId}/versions/v1`, { token: owner, json: { planIds: [p1.id, unknown] } }), 400);
+      expect(refusedPatch).toMatchObject({ error: 'unknown_plan', details: { unknownPlans: [unknown] } });
+      const notOffered = await expectStatus(subscribe(p2.id), 409);
+      expect(notOffered).toMatchObject({ error: 'plan_not_on_offer', message: expect.stringMatching(/^plan p2 is not on offer: no published version/) });
+      expect(await catalog.snapshot()).toEqual(published);
+
+      const underP1 = await expectStatus(subscribe(p1.id), 201);
+      expect(underP1).toMatchObject({ planId: p1.id, status: 'pending' });
+      await expectStatus(catalog.call('POST', `/subscriptions/${underP1.id}/cancel`, { token: consumer }), 200);
+      await expectStatus(catalog.call('PATCH', `/apis/${apiId}/versions/v1`, { token: owner, json: { planIds: [p1.id, p2.id] } }), 200);
+      expect(await expectStatus(subscribe(p2.id), 201)).toMatchObject({ planId: p2.id, status: 'pending' });
     });
   });
 

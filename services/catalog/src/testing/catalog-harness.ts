@@ -3,18 +3,20 @@ import { type TeamRole } from '@gatehouse/auth';
 import { baseConfigSchema, loadConfig } from '@gatehouse/config';
 import { ApplicationStateV1, type EncodedEvent, encodeEvent, type EventData, type EventDefinition, KeyStateV1, TeamChangedV1, Topics } from '@gatehouse/contracts';
 import { isolatedTestEnv } from '@gatehouse/devstack';
-import { createKafka, ensureTopics, topicName } from '@gatehouse/messaging';
+import { createKafka, ensureTopics, OutboxRelay, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
-import { createServiceApp } from '@gatehouse/platform';
+import { createServiceApp, METRICS } from '@gatehouse/platform';
 import { TopicCollector } from '@gatehouse/testing';
 import { SignJWT } from 'jose';
 import type { Kafka, Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { CatalogAppModule, type CatalogConfig } from '../app.module';
 import { catalogConfigSchema } from '../catalog.config';
+import { CATALOG_JSON_BODY_LIMIT } from '../common/body-limit';
 import { Clock } from '../common/clock';
 
 export const ISSUER = 'https://identity.gatehouse.test';
@@ -120,7 +122,13 @@ export class CatalogHarness {
       ...extraEnv,
     }) as CatalogConfig;
     const logger = createLogger({ service: 'catalog', level: config.LOG_LEVEL });
-    this.app = await createServiceApp({ module: CatalogAppModule.forRoot(config, { logger, clock: this.clock }), logger, title: 'catalog', description: 'catalog under test' });
+    this.app = await createServiceApp({
+      module: CatalogAppModule.forRoot(config, { logger, clock: this.clock }),
+      logger,
+      title: 'catalog',
+      description: 'catalog under test',
+      bodyLimit: CATALOG_JSON_BODY_LIMIT,
+    });
     await this.app.listen(0, '127.0.0.1');
     const address = this.app.getHttpServer().address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
@@ -215,7 +223,11 @@ export class CatalogHarness {
     return this.dataSource.query(sql.replace(/\b(from|join|into|update)\s+(teams|applications|apis|api_versions|routes|plans|subscriptions|outbox|processed_events|ai_providers|ai_models|ai_policies)\b/gi, `$1 "${this.env.schema}"."$2"`), parameters);
   }
 
-  /** Row counts of every catalog table, to prove a refused request changed nothing. */
+  /**
+   * What a refused request must leave alone: row counts of every catalog table, version states,
+   * subscription statuses, hashes of the versions (state, document, updated_at) and of the plans,
+   * and the outbox rows ever committed (published by the relay, which is flushed first, or not yet).
+   */
   async snapshot(): Promise<Record<string, number | string>> {
     const counts: Record<string, number | string> = {};
     for (const table of ['apis', 'api_versions', 'routes', 'plans', 'subscriptions']) {
@@ -223,7 +235,26 @@ export class CatalogHarness {
     }
     const states = await this.rows(`select string_agg(state || ':' || version, ',' order by id) as v from api_versions`);
     const statuses = await this.rows(`select string_agg(status, ',' order by id) as s from subscriptions`);
-    return { ...counts, versionStates: String(states[0]!.v ?? ''), subscriptionStatuses: String(statuses[0]!.s ?? '') };
+    const versions = await this.rows(`select md5(coalesce(string_agg(id || ':' || state || ':' || updated_at::text || ':' || coalesce(openapi::text, ''), '|' order by id), '')) as h from api_versions`);
+    const plans = await this.rows(`select md5(coalesce(string_agg(to_jsonb(p)::text, '|' order by p.id), '')) as h from plans p`);
+    return {
+      ...counts,
+      versionStates: String(states[0]!.v ?? ''),
+      subscriptionStatuses: String(statuses[0]!.s ?? ''),
+      versionsHash: String(versions[0]!.h),
+      plansHash: String(plans[0]!.h),
+      outboxRows: await this.outboxRows(),
+    };
+  }
+
+  /** Outbox rows committed so far: those the relay published on catalog topics plus those still waiting. */
+  private async outboxRows(): Promise<number> {
+    const relay = this.app.get(OutboxRelay);
+    await relay.flush();
+    const topics = new Set(catalogTopics.map((topic) => topicName(this.prefix, topic)));
+    const published = await this.app.get<Registry>(METRICS).getSingleMetric('gatehouse_messaging_published_total')!.get();
+    const relayed = published.values.filter((value) => topics.has(String(value.labels.topic))).reduce((sum, value) => sum + value.value, 0);
+    return relayed + (await relay.backlog());
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,10 @@ export const fixtureNames = {
   swagger20: 'petstore-swagger-2.0.json',
   invalid: 'petstore-invalid.yaml',
   large: 'large-commerce-3.0.json',
+  /** Downloaded public descriptions: source, version and license in the folder's README. */
+  githubRest: 'github-rest-3.0.json',
+  rcloneRc: 'rclone-rc-3.1.json',
+  blockfrostInvalid: 'blockfrost-3.0-invalid.yaml',
 } as const;
 
 export function fixtureText(name: string): string {

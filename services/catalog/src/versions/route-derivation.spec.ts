@@ -21,6 +21,22 @@ describe('deriveRoutes', () => {
     expect(routes.find((route) => route.path === '/orders/{orderId}')).toMatchObject({ methods: ['GET', 'PATCH', 'DELETE'], normalizedPath: '/orders/{}' });
   });
 
+  it("routes GitHub's REST description, merging the templates that differ only by parameter names", () => {
+    const document = fixtureDocument(fixtureNames.githubRest) as { paths: Record<string, unknown> };
+    const routes = deriveRoutes(document, '/github');
+    expect(Object.keys(document.paths)).toHaveLength(811);
+    expect(routes).toHaveLength(809);
+    expect(new Set(routes.map((route) => route.normalizedPath)).size).toBe(routes.length);
+    expect(routes.find((route) => route.template === '/repos/{owner}/{repo}/issues')).toMatchObject({ path: '/github/repos/{owner}/{repo}/issues', methods: ['GET', 'POST'] });
+    expect(routes.find((route) => route.template === '/gists/{gist_id}/star')!.methods).toEqual(['GET', 'PUT', 'DELETE']);
+  }, 30_000);
+
+  it('routes the 101 paths of the rclone 3.1 description', () => {
+    const routes = deriveRoutes(fixtureDocument(fixtureNames.rcloneRc), '/rclone');
+    expect(routes).toHaveLength(101);
+    expect(routes.find((route) => route.template === '/rc/noop')).toMatchObject({ path: '/rclone/rc/noop', methods: ['POST'] });
+  });
+
   it('merges templates that differ only by parameter names, and refuses them when a method repeats', () => {
     const responses = { '200': { description: 'ok' } };
     const document = { paths: { '/pets/{id}': { get: { responses } }, '/pets/{petId}': { delete: { responses } } } };

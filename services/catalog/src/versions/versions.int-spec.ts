@@ -1,4 +1,4 @@
-import { ApiChangedV1, ApiStateV1, ApiVersionTransitionedV1, RouteStateV1, Topics } from '@gatehouse/contracts';
+import { ApiChangedV1, ApiStateV1, ApiVersionTransitionedV1, RouteStateV1, SubscriptionChangedV1, Topics } from '@gatehouse/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogHarness, eventually } from '../testing/catalog-harness';
 import { createApi, createVersion, expectStatus, unique, UPSTREAM } from '../testing/catalog-builders';
@@ -62,6 +62,40 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
       expect(routeStates(apiId).find((event) => event.data.path === '/acme-commerce/orders/{orderId}')!.data.methods).toEqual(['GET', 'PATCH', 'DELETE']);
     });
 
+    it("imports rclone's public 3.1 description as a raw upload and routes its 101 paths", async () => {
+      const apiId = await createApi(catalog, admin, { teamId: team });
+      await createVersion(catalog, admin, apiId, { basePath: '/rclone' });
+      const text = fixtureText(fixtureNames.rcloneRc);
+      const uploaded = await expectStatus(catalog.call('PUT', `/apis/${apiId}/versions/v1/openapi`, { token: admin, text, contentType: 'text/plain' }), 200);
+      expect(uploaded.openapi).toMatchObject({ openapi: '3.1.0', format: 'json', title: 'Rclone RC API', sizeBytes: Buffer.byteLength(text) });
+      expect(uploaded.routes).toHaveLength(101);
+      expect(uploaded.routes.find((route: { path: string }) => route.path === '/rclone/rc/noop')).toMatchObject({ methods: ['POST'] });
+      expect(await expectStatus(catalog.call('GET', `/apis/${apiId}/versions/v1/openapi`, { token: admin }), 200)).toEqual(fixtureDocument(fixtureNames.rcloneRc));
+    });
+
+    it('imports a 2 MB document embedded in a JSON request, above the platform default of 1 MB, and refuses a body over 6 MB with 413', async () => {
+      const document = fixtureDocument(fixtureNames.large) as { paths: Record<string, Record<string, { operationId?: string }>> };
+      for (const [path, item] of Object.entries(document.paths)) {
+        const mirrored = structuredClone(item);
+        for (const operation of Object.values(mirrored)) if (operation.operationId) operation.operationId = `${operation.operationId}Mirrored`;
+        document.paths[`/mirror${path}`] = mirrored;
+      }
+      const text = JSON.stringify(document, null, 3);
+      const body = { version: 'v1', basePath: '/mirrored', upstream: UPSTREAM, openapi: text };
+      const bodyBytes = Buffer.byteLength(JSON.stringify(body));
+      console.log(`embedded document ${Buffer.byteLength(text)} bytes in a JSON body of ${bodyBytes} bytes`);
+      expect(bodyBytes).toBeGreaterThan(2_000_000);
+      const apiId = await createApi(catalog, admin, { teamId: team });
+      const created = await expectStatus(catalog.call('POST', `/apis/${apiId}/versions`, { token: admin, json: body }), 201);
+      expect(created.openapi).toMatchObject({ format: 'json', sizeBytes: Buffer.byteLength(text) });
+      expect(created.routes).toHaveLength(700);
+
+      const before = await catalog.snapshot();
+      const oversized = await expectStatus(catalog.call('POST', `/apis/${apiId}/versions`, { token: admin, json: { ...body, version: 'v2', openapi: `${text}${' '.repeat(5 * 1024 * 1024)}` } }), 413);
+      expect(oversized).toMatchObject({ error: 'payload_too_large', message: 'request body exceeds 6mb' });
+      expect(await catalog.snapshot()).toEqual(before);
+    });
+
     it('answers 422 pointing at each problem of an invalid document, and writes nothing', async () => {
       const apiId = await createApi(catalog, admin, { teamId: team });
       const before = await catalog.snapshot();
@@ -85,13 +119,19 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
       expect(await catalog.snapshot()).toEqual(before);
     });
 
-    it('refuses a document over 5 MiB with 413 naming the limit, and writes nothing', async () => {
+    it("refuses a document over 5 MiB, GitHub's 13 MB REST description among them, with 413 naming the limit, and writes nothing", async () => {
       const apiId = await createApi(catalog, admin, { teamId: team });
       await createVersion(catalog, admin, apiId, {});
       const before = await catalog.snapshot();
       const huge = `openapi: 3.0.0\ninfo: { title: huge, version: "1" }\npaths: {}\nx-padding: "${'x'.repeat(6 * 1024 * 1024)}"\n`;
       const answer = await expectStatus(catalog.call('PUT', `/apis/${apiId}/versions/v1/openapi`, { token: admin, text: huge }), 413);
       expect(answer).toMatchObject({ error: 'payload_too_large', message: expect.stringMatching(/the limit is 5 MiB \(5242880 bytes\)/) });
+      const github = fixtureText(fixtureNames.githubRest);
+      const rawGithub = await expectStatus(catalog.call('PUT', `/apis/${apiId}/versions/v1/openapi`, { token: admin, text: github, contentType: 'text/plain' }), 413);
+      expect(rawGithub).toMatchObject({ error: 'payload_too_large', message: expect.stringMatching(/the limit is 5 MiB \(5242880 bytes\)/) });
+      // As application/json the body meets the JSON body limit first.
+      const jsonGithub = await expectStatus(catalog.call('PUT', `/apis/${apiId}/versions/v1/openapi`, { token: admin, text: github, contentType: 'application/json' }), 413);
+      expect(jsonGithub).toMatchObject({ error: 'payload_too_large', message: 'request body exceeds 6mb' });
       expect(await catalog.snapshot()).toEqual(before);
     });
 
@@ -266,11 +306,25 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
   });
 
   describe('deleting an API', () => {
-    it('waits until no version is routed, then tombstones the API, its routes and plans', async () => {
+    it('waits until no version is routed, then revokes open subscriptions and tombstones the API, its routes, plans and subscriptions', async () => {
       const apiId = await createApi(catalog, admin, { teamId: team });
       await createVersion(catalog, admin, apiId, {});
       const plan = await expectStatus(catalog.call('POST', `/apis/${apiId}/plans`, { token: admin, json: { name: 'basic', rateLimit: { requests: 10, per: 'second' } } }), 201);
       await expectStatus(catalog.call('POST', `/apis/${apiId}/versions/v1/publish`, { token: admin }), 200);
+      const subscribe = async () => {
+        const applicationId = await catalog.application('acme', team);
+        return (await expectStatus(catalog.call('POST', `/apis/${apiId}/subscriptions`, { token: admin, json: { applicationId, planId: plan.id } }), 201)).id as string;
+      };
+      const approved = await subscribe();
+      await expectStatus(catalog.call('POST', `/subscriptions/${approved}/approve`, { token: admin }), 200);
+      const pending = await subscribe();
+      const cancelled = await subscribe();
+      await expectStatus(catalog.call('POST', `/subscriptions/${cancelled}/cancel`, { token: admin }), 200);
+      const changesOf = (subscriptionId: string) =>
+        catalog.collector
+          .ofType(SubscriptionChangedV1.type)
+          .filter((event) => event.data.subscriptionId === subscriptionId)
+          .map((event) => `${event.data.from}→${event.data.status}${event.data.status === 'revoked' ? ` by ${event.data.by}` : ''}`);
       const live = await expectStatus(catalog.call('DELETE', `/apis/${apiId}`, { token: admin }), 409);
       expect(live.message).toMatch(/v1: published.*deprecate and retire them first/);
       await expectStatus(catalog.call('POST', `/apis/${apiId}/versions/v1/deprecate`, { token: admin, json: { sunsetAt: new Date(Date.now() + 60_000).toISOString() } }), 200);
@@ -284,8 +338,15 @@ describe('catalog versions over HTTP, Postgres and Kafka', () => {
         () => catalog.collector.ofType(ApiChangedV1.type).some((event) => event.data.apiId === apiId && event.data.change === 'deleted'),
         'api deleted event',
       );
+      await eventually(() => [approved, pending, cancelled].every((id) => catalog.collector.tombstones(Topics.subscriptionState.name).includes(id)), 'subscription tombstones');
+      await eventually(() => changesOf(pending).length === 2, 'pending subscription revoked');
+      expect(changesOf(approved)).toEqual(['null→pending', 'pending→approved', expect.stringMatching(/^approved→revoked by acme\//)]);
+      expect(changesOf(pending)).toEqual(['null→pending', expect.stringMatching(/^pending→revoked by acme\//)]);
+      expect(changesOf(cancelled)).toEqual(['null→pending', 'pending→cancelled']);
       await expectStatus(catalog.call('GET', `/apis/${apiId}`, { token: admin }), 404);
+      await expectStatus(catalog.call('GET', `/subscriptions/${approved}`, { token: admin }), 404);
       expect(await catalog.rows('select id from routes where api_id = $1', [apiId])).toEqual([]);
+      expect(await catalog.rows('select id from subscriptions where api_id = $1', [apiId])).toEqual([]);
     });
   });
 });

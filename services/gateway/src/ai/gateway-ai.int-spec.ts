@@ -1,7 +1,8 @@
-import { AiModelStateV1 } from '@gatehouse/contracts';
+import { AiModelStateV1, RouteStateV1 } from '@gatehouse/contracts';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOOTSTRAP_TOKEN, GatewayHarness, type GatewayInstance, waitFor } from '../testing/gateway-harness';
+import { routeState } from '../testing/state-builders';
 import { UsageCollector } from '../testing/usage-collector';
 import { modelState } from './testing/ai-state-builders';
 import { type AiFakes, GLOBEX_AUDIENCE, LLM_AUDIENCE, publishAiWorld, SENTIMENT_AUDIENCE, startAiFakes } from './testing/ai-world';
@@ -19,6 +20,14 @@ describe('AI routes through the gateway, configured from the catalog AI topic', 
   let usage: UsageCollector;
   let client: OpenAI;
   let llmToken: string;
+
+  const scrape = async () => (await fetch(`${gateway.controlUrl}/metrics`)).text();
+  /** The scrape once it has a line matching `pattern`. */
+  const scrapeUntil = (pattern: RegExp, what: string) =>
+    waitFor(async () => {
+      const text = await scrape();
+      return pattern.test(text) ? text : undefined;
+    }, 10_000, what);
 
   /** The usage record of an answer, found by its request id once it reached the usage topic. */
   const recordOf = (requestId: string | null) => waitFor(() => usage.records.get(requestId!), 10_000, `usage record ${requestId}`);
@@ -167,6 +176,12 @@ describe('AI routes through the gateway, configured from the catalog AI topic', 
     expect(record).toMatchObject({ tenantId: 'globex', applicationId: 'app-g', routeId: 'r-globex-chat' });
     expect(record.ai).toEqual({ provider: 'p-globex', model: 'gpt-4o', promptTokens: 2006, completionTokens: 300, cachedTokens: 1920, costMicros: 16030, currency: 'EUR' });
     expect(response.headers.get('x-gatehouse-ai-attempts')).toBe('p-globex:gpt-4o=200');
+    // p-globex answers only this request, so its series hold exactly its tokens and cost.
+    const metrics = await scrapeUntil(/^gateway_ai_cost_micros_total\{provider="p-globex"/m, 'p-globex cost in /metrics');
+    expect(metrics).toMatch(/^gateway_ai_tokens_total\{provider="p-globex",model="gpt-4o",kind="prompt"[^}]*\} 2006$/m);
+    expect(metrics).toMatch(/^gateway_ai_tokens_total\{provider="p-globex",model="gpt-4o",kind="completion"[^}]*\} 300$/m);
+    expect(metrics).toMatch(/^gateway_ai_tokens_total\{provider="p-globex",model="gpt-4o",kind="cached"[^}]*\} 1920$/m);
+    expect(metrics).toMatch(/^gateway_ai_cost_micros_total\{provider="p-globex",model="gpt-4o",currency="EUR"[^}]*\} 16030$/m);
 
     const view = (await (await fetch(`${gateway.controlUrl}/config`, { headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` } })).json()) as { ai: Array<Record<string, unknown>> };
     expect(view.ai).toEqual([
@@ -174,6 +189,21 @@ describe('AI routes through the gateway, configured from the catalog AI topic', 
       { tenantId: 'globex', serving: true, providers: ['p-globex'], models: ['gpt-4o'], policies: [], prompts: [], skipped: [], buildError: null },
     ]);
     expect(JSON.stringify(view)).not.toContain('sk-');
+  });
+
+  it('names the API and tenant of every route in gateway_route_info, and forgets a removed route', async () => {
+    const before = await scrape();
+    expect(before).toMatch(/^gateway_route_info\{route="r-globex-chat",api="Pets",tenant="globex"[^}]*\} 1$/m);
+    expect(before).toMatch(/^gateway_route_info\{route="r-llm-chat",api="Pets",tenant="acme"[^}]*\} 1$/m);
+
+    await harness.publish(RouteStateV1, routeState({ routeId: 'r-info', apiName: 'Weather "v2"', tenantId: 'initech', path: '/weather/v2' }));
+    await scrapeUntil(/^gateway_route_info\{route="r-info",api="Weather \\"v2\\"",tenant="initech"[^}]*\} 1$/m, 'r-info in gateway_route_info');
+    await harness.tombstone(RouteStateV1, 'r-info');
+    const after = await waitFor(async () => {
+      const text = await scrape();
+      return text.includes('route="r-info"') ? undefined : text;
+    }, 10_000, 'r-info gone from gateway_route_info');
+    expect(after).toMatch(/^gateway_route_info\{route="r-globex-chat"/m);
   });
 
   it('applies a model published or deleted while running within a second', async () => {

@@ -1,11 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { UsageRecordedV1 } from '@gatehouse/contracts';
 import { EventProducer } from '@gatehouse/messaging';
 import type { Logger } from '@gatehouse/observability';
 import { KAFKA, LOGGER, METRICS, ReadinessRegistry } from '@gatehouse/platform';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { DataPlane } from '../data-plane/data-plane';
+import { UsageProducerThread } from '../data-plane/usage/usage-producer-thread';
 import type { GatewayConfig } from '../gateway.config';
 import { StateFeed } from '../state-sync/state-feed';
 import type { AiRouteHandler } from '../data-plane/server/ai-route';
@@ -27,6 +27,8 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
   readonly feed: StateFeed;
   /** AI providers, models, policies and prompts per tenant, and the handler built from them. */
   readonly ai: AiStateStore;
+  /** Produces usage records in a worker thread, off the request path's event loop. */
+  private readonly usageProducer: UsageProducerThread;
   private ready = false;
   private proxyPort = 0;
 
@@ -45,6 +47,16 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
     this.ai = new AiStateStore({ credentials: new ProviderCredentials(secrets), metrics: aiMetrics, logger });
     // An explicit handler (tests, embedding) replaces the per-tenant one built from the AI topic.
     const ai = aiHandler ?? createAiDispatcher({ handlerFor: (tenantId) => this.ai.handlerFor(tenantId), onUsage: (usage) => aiMetrics.usage(usage) });
+    this.usageProducer = new UsageProducerThread({
+      service: 'gateway',
+      clientId: `gatehouse-gateway-usage.${config.GATEWAY_ID}`,
+      brokers: config.KAFKA_BROKERS,
+      prefix: config.KAFKA_TOPIC_PREFIX,
+      source: '/gatehouse/gateway',
+      logLevel: config.LOG_LEVEL,
+      registry,
+      logger,
+    });
     this.dataPlane = new DataPlane({
       settings: {
         gatewayId: config.GATEWAY_ID,
@@ -66,7 +78,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
         usageSendTimeoutMs: config.GATEWAY_USAGE_SEND_TIMEOUT_MS,
       },
       registry,
-      sink: { send: (records) => producer.publishMany(UsageRecordedV1, records) },
+      sink: this.usageProducer,
       isReady: () => this.ready,
       logger,
       aiHandler: ai,
@@ -100,6 +112,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.usageProducer.start();
     this.proxyPort = await this.dataPlane.start(this.config.GATEWAY_PROXY_PORT, this.config.GATEWAY_PROXY_HOST);
     this.logger.info({ port: this.proxyPort }, `gateway data plane listening on :${this.proxyPort}`);
     await this.feed.start();
@@ -114,6 +127,7 @@ export class GatewayRuntime implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.dataPlane.stop(this.config.GATEWAY_DRAIN_TIMEOUT_MS);
+    await this.usageProducer.close();
     await this.feed.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'state feed stop failed'));
     await this.ai.close().catch((error: unknown) => this.logger.warn({ err: error }, 'AI provider pools did not close'));
   }

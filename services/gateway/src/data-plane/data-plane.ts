@@ -69,6 +69,7 @@ export class DataPlane {
         const total = stats ? stats.cacheHits + stats.cacheMisses : 0;
         return total === 0 ? 0 : stats!.cacheHits / total;
       },
+      () => this.state.routes.values(),
     );
     auth = createGatewayAuth({
       issuers: settings.issuers,

@@ -151,6 +151,37 @@ describe('admin API', () => {
     expect((await harness.admin('PUT', `/admin/tenants/acme/teams/${acme.teamId}/members/${acme.ownerId}`, { role: 'viewer' }, acme.ownerToken)).status).toBe(409);
   });
 
+  it('lets a developer create applications and secrets but not suspend or change them, and an admin suspend but not delete the team', async () => {
+    const password = 'correct horse battery staple';
+    const memberWith = async (role: 'developer' | 'admin') => {
+      const email = `${role}@acme.test`;
+      await ok(harness.admin('POST', '/admin/tenants/acme/members', { email, displayName: role, password, teams: [{ teamId: acme.teamId, role }] }));
+      return login(email, password);
+    };
+    const developerToken = await memberWith('developer');
+    const adminToken = await memberWith('admin');
+    const status = async (method: string, path: string, token: string, body?: unknown) => (await harness.admin(method, path, body, token)).status;
+
+    const application = await ok(harness.admin('POST', '/admin/tenants/acme/applications', { teamId: acme.teamId, name: 'boundaries' }, developerToken));
+    const app = `/admin/tenants/acme/applications/${application.id}`;
+    expect(await status('POST', `${app}/credentials/secrets`, developerToken, {})).toBe(201);
+    expect(await status('POST', `${app}/api-keys`, developerToken, {})).toBe(201);
+    expect(await status('POST', `${app}/suspend`, developerToken)).toBe(403);
+    expect(await status('POST', `${app}/revoke-tokens`, developerToken)).toBe(403);
+    expect(await status('PATCH', app, developerToken, { name: 'renamed' })).toBe(403);
+    expect(await status('DELETE', app, developerToken)).toBe(403);
+    expect(await status('PUT', `/admin/tenants/acme/teams/${acme.teamId}/members/${acme.viewerId}`, developerToken, { role: 'developer' })).toBe(403);
+
+    expect(await status('POST', `${app}/suspend`, adminToken)).toBe(200);
+    expect(await status('POST', `${app}/reactivate`, adminToken)).toBe(200);
+    expect(await status('PATCH', app, adminToken, { name: 'renamed' })).toBe(200);
+    expect(await status('DELETE', `/admin/tenants/acme/teams/${acme.teamId}`, adminToken)).toBe(403);
+    expect(await status('PATCH', `/admin/tenants/acme/teams/${acme.teamId}`, adminToken, { name: 'taken over' })).toBe(403);
+    expect(await status('PUT', `/admin/tenants/acme/teams/${acme.teamId}/members/${acme.viewerId}`, adminToken, { role: 'owner' })).toBe(403);
+    expect(await status('DELETE', app, adminToken)).toBe(204);
+    expect((await harness.admin('GET', `/admin/tenants/acme/teams/${acme.teamId}`, undefined, acme.ownerToken)).body.name).toBe('core');
+  });
+
   it('validates admin bodies with precise 400s', async () => {
     const bad = await harness.admin('POST', '/admin/tenants/acme/applications', { teamId: acme.teamId, name: '', allowedScopes: ['has space'] }, acme.ownerToken);
     expect(bad.status).toBe(400);

@@ -17,7 +17,7 @@ export const identityConfigSchema = {
   BOOTSTRAP_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/).optional().describe('First tenant created at start (idempotent).'),
   BOOTSTRAP_ADMIN_EMAIL: z.email().optional().describe('Platform admin member created at start (idempotent).'),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).max(200).optional().describe('Password of the bootstrap admin member.'),
-  AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(10).describe('Failed authentications per client id (or username) per window before 429.'),
+  AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(10).describe('Failed authentications per client id (or username) from one remote address per window before 429; other addresses are not affected.'),
   AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50).describe('Failed authentications per remote address per window before 429.'),
   AUTH_FAILURE_WINDOW_SECONDS: seconds(60, 3600).describe('Sliding window of the attempt limits.'),
   CLIENT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30).describe('How long a client record is cached on the token path.'),

@@ -53,6 +53,19 @@ describe('KeyStore', () => {
     expect(store.activeSigningKey('globex', NOW)?.kid).toBe('platform-key');
   });
 
+  it("keeps a tenant on the platform key while its set's first key is only pre-published", async () => {
+    const store = new KeyStore(secret, () => undefined);
+    await store.apply(await record('platform-key'), 'platform-key');
+    const first = await record('acme-first', { tenantId: 'acme', keySetId: 'ks-acme', state: 'pending', activatesAt: iso(600_000) });
+    await store.apply(first, 'acme-first');
+    expect(store.activeSigningKey('acme', NOW)?.kid).toBe('platform-key');
+    expect(store.activeSigningKey('acme', NOW + 600_000)?.kid).toBe('platform-key');
+    expect(store.publicJwks(NOW).map((jwk) => jwk.kid).sort()).toEqual(['acme-first', 'platform-key']);
+    await store.apply({ ...first, state: 'active', activatesAt: iso(600_000) }, 'acme-first');
+    expect(store.activeSigningKey('acme', NOW + 600_000)?.kid).toBe('acme-first');
+    expect(store.activeSigningKey('globex', NOW + 600_000)?.kid).toBe('platform-key');
+  });
+
   it('never signs with a key it cannot unwrap, and says why without key material', async () => {
     const errors: string[] = [];
     const store = new KeyStore({ id: 'identity-test', key: new Uint8Array(32).fill(9) }, (error) => errors.push(error.message));

@@ -8,17 +8,26 @@ describe('AttemptLimiter', () => {
     return { limiter, advance: (ms: number) => (now += ms) };
   };
 
-  it('refuses a client once its window is full, until the oldest failure leaves it', () => {
+  it('refuses a client from the failing address once its window is full, until the oldest failure leaves it', () => {
     const { limiter, advance } = setup();
     for (let attempt = 0; attempt < 3; attempt += 1) {
       expect(limiter.retryAfter('app-1', '10.0.0.1')).toBeNull();
       limiter.recordFailure('app-1', '10.0.0.1');
       advance(10_000);
     }
-    expect(limiter.retryAfter('app-1', '10.0.0.2')).toBe(30);
-    expect(limiter.retryAfter('app-2', '10.0.0.2')).toBeNull();
+    expect(limiter.retryAfter('app-1', '10.0.0.1')).toBe(30);
+    expect(limiter.retryAfter('app-2', '10.0.0.1')).toBeNull();
     advance(30_000);
+    expect(limiter.retryAfter('app-1', '10.0.0.1')).toBeNull();
+  });
+
+  it('never refuses a client at an address that has not failed: failures elsewhere cannot lock it out', () => {
+    const { limiter } = setup();
+    for (let attempt = 0; attempt < 3; attempt += 1) limiter.recordFailure('app-1', '10.0.0.1');
+    for (let attempt = 0; attempt < 3; attempt += 1) limiter.recordFailure('app-1', `10.0.1.${attempt}`);
+    expect(limiter.retryAfter('app-1', '10.0.0.1')).toBe(60);
     expect(limiter.retryAfter('app-1', '10.0.0.2')).toBeNull();
+    expect(limiter.retryAfter('app-1', '10.0.1.0')).toBeNull();
   });
 
   it('refuses an address that fails across many clients', () => {

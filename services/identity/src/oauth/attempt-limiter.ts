@@ -1,7 +1,7 @@
 export interface AttemptLimits {
-  /** Failures allowed per client id (or username) within the window. */
+  /** Failures allowed per client id (or username) from one remote address within the window. */
   perSubject: number;
-  /** Failures allowed per remote address within the window. */
+  /** Failures allowed per remote address within the window, whatever the subject. */
   perAddress: number;
   windowMs: number;
   /** Keys tracked at most; the least recently failed are forgotten first. */
@@ -9,10 +9,14 @@ export interface AttemptLimits {
 }
 
 /**
- * In-memory sliding windows of failed authentications, per client id (or username) and per
- * remote address. Once a window is full, every attempt under that key is refused, right or
- * wrong, until the oldest failure leaves the window. Success does not clear a window, so
- * a guesser cannot reset it by interleaving a valid login.
+ * In-memory sliding windows of failed authentications, per (client id or username, remote
+ * address) and per remote address. Once a window is full, every attempt under that key is
+ * refused, right or wrong, until the oldest failure leaves the window. Success does not clear
+ * a window, so a guesser cannot reset it by interleaving a valid login.
+ *
+ * No window is keyed by the subject alone: client ids are public (every token carries one), so
+ * such a window would let anyone lock a client out with a few wrong attempts. A correct
+ * credential from an address that has not itself failed too often is always served.
  */
 export class AttemptLimiter {
   private readonly windows = new Map<string, number[]>();
@@ -25,11 +29,11 @@ export class AttemptLimiter {
     this.maxKeys = limits.maxKeys ?? 100_000;
   }
 
-  /** Seconds to wait when a key is over its limit, else null. */
+  /** Seconds to wait when the address, or the subject from that address, is over its limit, else null. */
   retryAfter(subject: string | undefined, address: string): number | null {
     const now = this.now();
     const waits = [this.wait(`a:${address}`, this.limits.perAddress, now)];
-    if (subject !== undefined) waits.push(this.wait(`s:${subject}`, this.limits.perSubject, now));
+    if (subject !== undefined) waits.push(this.wait(pairKey(subject, address), this.limits.perSubject, now));
     const longest = Math.max(...waits.map((wait) => wait ?? 0));
     return longest > 0 ? Math.ceil(longest / 1000) : null;
   }
@@ -37,7 +41,7 @@ export class AttemptLimiter {
   recordFailure(subject: string | undefined, address: string): void {
     const now = this.now();
     this.push(`a:${address}`, now);
-    if (subject !== undefined) this.push(`s:${subject}`, now);
+    if (subject !== undefined) this.push(pairKey(subject, address), now);
   }
 
   private wait(key: string, limit: number, now: number): number | null {
@@ -70,3 +74,6 @@ export class AttemptLimiter {
     if (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
   }
 }
+
+/** An address holds no space, so the address first keeps the key unambiguous whatever the subject. */
+const pairKey = (subject: string, address: string) => `p:${address} ${subject}`;

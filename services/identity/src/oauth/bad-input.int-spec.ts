@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSubscribedApplication, type TestApplication } from '../../test/directory-fixtures';
 import { type IdentityHarness, makeKey, pollUntil, startIdentity } from '../../test/identity-harness';
@@ -14,8 +15,11 @@ describe('token endpoint refuses bad input with precise OAuth errors', () => {
   const clock = new ManualClock();
   const audience = 'https://ledger.api.test';
 
-  async function post(path: string, body: string | URLSearchParams, headers: Record<string, string> = {}) {
-    const response = await fetch(`${harness.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': FORM, ...headers }, body: body.toString() });
+  // The harness listens on 127.0.0.1; requests from this agent come from another loopback address.
+  const otherAddress = new Agent({ localAddress: '127.0.0.2' });
+
+  async function post(path: string, body: string | URLSearchParams, headers: Record<string, string> = {}, dispatcher?: Agent) {
+    const response = await fetch(`${harness.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': FORM, ...headers }, body: body.toString(), ...(dispatcher ? { dispatcher } : {}) } as RequestInit);
     const text = await response.text();
     let json: any = null;
     try {
@@ -25,12 +29,12 @@ describe('token endpoint refuses bad input with precise OAuth errors', () => {
     }
     return { status: response.status, body: json, headers: response.headers };
   }
-  const token = (params: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
+  const token = (params: Record<string, string | string[]>, headers: Record<string, string> = {}, dispatcher?: Agent) => {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) for (const entry of [value].flat()) form.append(name, entry);
-    return post('/oauth2/token', form, headers);
+    return post('/oauth2/token', form, headers, dispatcher);
   };
-  const asApp = (params: Record<string, string | string[]>) => token(params, { authorization: basic(app.clientId, app.clientSecret) });
+  const asApp = (params: Record<string, string | string[]>, dispatcher?: Agent) => token(params, { authorization: basic(app.clientId, app.clientSecret) }, dispatcher);
   const expectOAuthError = (answer: { status: number; body: any; headers: Headers }, status: number, error: string) => {
     expect({ status: answer.status, error: answer.body?.error }).toEqual({ status, error });
     expect(typeof answer.body.error_description).toBe('string');
@@ -44,7 +48,10 @@ describe('token endpoint refuses bad input with precise OAuth errors', () => {
     app = await createSubscribedApplication(harness, { audience, apiScopes: ['read'], allowedScopes: ['read', 'write'] });
     await pollUntil(async () => (await asApp({ grant_type: 'client_credentials', resource: audience })).status === 200, 'the subscription');
   });
-  afterAll(async () => harness?.close());
+  afterAll(async () => {
+    await otherAddress.close();
+    await harness?.close();
+  });
   // Each case starts with empty attempt windows (failures of earlier cases have left them).
   beforeEach(() => clock.advance(61_000));
 
@@ -61,6 +68,31 @@ describe('token endpoint refuses bad input with precise OAuth errors', () => {
   it('answers 413 to oversized bodies and too many parameters', async () => {
     expectOAuthError(await post('/oauth2/token', `grant_type=client_credentials&scope=${'a'.repeat(70_000)}`), 413, 'invalid_request');
     expectOAuthError(await post('/oauth2/token', Array.from({ length: 150 }, (_, index) => `p${index}=1`).join('&')), 413, 'invalid_request');
+  });
+
+  it('refuses JSON and oversized bodies at introspection and revocation with OAuth errors', async () => {
+    const auth = { authorization: basic(app.clientId, app.clientSecret) };
+    for (const path of ['/oauth2/introspect', '/oauth2/revoke']) {
+      expectOAuthError(await post(path, '{"token":"a.b.c"}', { ...auth, 'content-type': 'application/json' }), 415, 'invalid_request');
+      expectOAuthError(await post(path, '{"token":', { ...auth, 'content-type': 'application/json' }), 415, 'invalid_request');
+      expectOAuthError(await post(path, `token=${'a'.repeat(70_000)}`, auth), 413, 'invalid_request');
+      expectOAuthError(await post(path, Array.from({ length: 150 }, (_, index) => `p${index}=1`).join('&'), auth), 413, 'invalid_request');
+      const long = await post(path, `token=${'a'.repeat(20_000)}`, auth);
+      expectOAuthError(long, 400, 'invalid_request');
+      expect(long.body.error_description).toBe('token is too long');
+    }
+  });
+
+  it('reads malformed percent-encoding leniently, as WHATWG form decoding does, and names the parameter it breaks', async () => {
+    for (const path of ['/oauth2/token', '/oauth2/token?route=framework']) {
+      const grant = await post(path, 'grant_type=%zz');
+      expectOAuthError(grant, 400, 'unsupported_grant_type');
+      expectOAuthError(await post(path, '=%&%=&&'), 400, 'invalid_request');
+      expectOAuthError(await post(path, 'grant_type=client_credentials&resource=%zz', { authorization: basic(app.clientId, app.clientSecret) }), 400, 'invalid_target');
+      expectOAuthError(await post(path, 'grant_type=client_credentials&client_id=%E0%A4&client_secret=%zz'), 401, 'invalid_client');
+    }
+    const introspected = await post('/oauth2/introspect', 'token=%zz%', { authorization: basic(app.clientId, app.clientSecret) });
+    expect({ status: introspected.status, body: introspected.body }).toEqual({ status: 200, body: { active: false } });
   });
 
   it('names missing, repeated and unsupported parameters', async () => {
@@ -185,20 +217,34 @@ describe('token endpoint refuses bad input with precise OAuth errors', () => {
     );
   });
 
-  it('limits failed attempts per client and per address with 429 and Retry-After', async () => {
-    const wrong = () => token({ grant_type: 'client_credentials', resource: audience }, { authorization: basic(app.clientId, 'wrong-secret') });
+  it('limits failed attempts per client from one address with 429 and Retry-After, without locking the client out elsewhere', async () => {
+    const wrong = (dispatcher?: Agent) => token({ grant_type: 'client_credentials', resource: audience }, { authorization: basic(app.clientId, 'wrong-secret') }, dispatcher);
     for (let attempt = 0; attempt < 5; attempt += 1) expect((await wrong()).status).toBe(401);
     const limited = await wrong();
     expectOAuthError(limited, 429, 'invalid_client');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The guessing address is refused even with the right secret; the client itself is not locked out.
     expect((await asApp({ grant_type: 'client_credentials', resource: audience })).status).toBe(429);
+    expect((await asApp({ grant_type: 'client_credentials', resource: audience }, otherAddress)).status).toBe(200);
+    expect((await wrong(otherAddress)).status).toBe(401);
     clock.advance(61_000);
     expect((await asApp({ grant_type: 'client_credentials', resource: audience })).status).toBe(200);
+  });
 
-    for (let attempt = 0; attempt < 60; attempt += 1) await token({ grant_type: 'client_credentials' }, { authorization: basic(`unknown-${attempt}`, 'x') });
+  it('limits failed member logins per username from one address without locking the member out elsewhere', async () => {
+    const login = (password: string, dispatcher?: Agent) => token({ grant_type: 'password', client_id: 'gatehouse-cli', username: harness.adminEmail, password }, {}, dispatcher);
+    for (let attempt = 0; attempt < 5; attempt += 1) expectOAuthError(await login('not the password'), 400, 'invalid_grant');
+    expectOAuthError(await login(harness.adminPassword), 429, 'invalid_client');
+    expect((await login(harness.adminPassword, otherAddress)).status).toBe(200);
+  });
+
+  it('refuses every attempt from an address that failed across many clients, right credentials included', async () => {
+    for (let attempt = 0; attempt < 60; attempt += 1) expect((await token({ grant_type: 'client_credentials' }, { authorization: basic(`unknown-${attempt}`, 'x') })).status).toBe(401);
     const blocked = await token({ grant_type: 'client_credentials' }, { authorization: basic('yet-another', 'x') });
     expectOAuthError(blocked, 429, 'invalid_client');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await asApp({ grant_type: 'client_credentials', resource: audience })).status).toBe(429);
+    expect((await asApp({ grant_type: 'client_credentials', resource: audience }, otherAddress)).status).toBe(200);
     clock.advance(61_000);
   });
 });

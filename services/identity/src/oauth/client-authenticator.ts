@@ -24,7 +24,7 @@ function parseBasic(header: string): { id: string; secret: string } | null {
   if (colon <= 0) return null;
   try {
     // RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64.
-    const unform = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+    const unform = (value: string) => (value.includes('%') || value.includes('+') ? decodeURIComponent(value.replace(/\+/g, ' ')) : value);
     return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
   } catch {
     return null;
@@ -35,7 +35,8 @@ function parseBasic(header: string): { id: string; secret: string } | null {
  * Client authentication at the token, introspection and revocation endpoints:
  * client_secret_basic, client_secret_post, private_key_jwt, and `none` for the first-party
  * CLI client only. An unknown client and a wrong credential get the same answer, after the
- * same work; failures count against the client id and the remote address.
+ * same work; failures count against the client id from that remote address and against the
+ * address (see AttemptLimiter).
  */
 @Injectable()
 export class ClientAuthenticator {

@@ -74,6 +74,11 @@ describe('decideGrant', () => {
     expect(errorOf(() => decideGrant(built, app, ['https://orders.test'], []))).toBe('invalid_target');
   });
 
+  it('never grants the admin audience to an application, even when an API claims it', () => {
+    const claimed = index([api({ audience: 'urn:gatehouse:admin' })], [subscription({ audience: 'urn:gatehouse:admin' })]);
+    expect(errorOf(() => decideGrant(claimed, app, ['urn:gatehouse:admin'], []))).toBe('invalid_target');
+  });
+
   it('fails closed when the API itself is unknown', () => {
     expect(errorOf(() => decideGrant(index([], [subscription()]), app, ['https://orders.test'], []))).toBe('invalid_target');
   });

@@ -1,3 +1,4 @@
+import { ADMIN_AUDIENCE } from '@gatehouse/auth';
 import type { SubscriptionIndex } from '../catalog/subscription-index';
 import { invalidScope, invalidTarget } from './oauth-error';
 
@@ -33,6 +34,8 @@ export function decideGrant(index: SubscriptionIndex, application: GrantingAppli
   const audiences = [...new Set(resources)];
   for (const resource of audiences) {
     if (!absoluteUri.test(resource)) throw invalidTarget('resource must be an absolute URI without a fragment');
+    // Even if an API claimed the admin audience, an application token must never be one the admin APIs accept.
+    if (resource === ADMIN_AUDIENCE) throw invalidTarget(`${ADMIN_AUDIENCE} is the audience of member tokens only`);
     const grantable = index.grantable(application.id, application.tenantId, resource);
     if (!grantable) throw invalidTarget('the application holds no approved subscription to the requested resource');
     const apiScopes = new Set(grantable.api.scopes);

@@ -117,6 +117,14 @@ describe('token endpoint with openid-client', () => {
       const verified = gatewayVerifier.verify(tokens.access_token, { requireEncrypted: true, audience: resource });
       expect(verified).toMatchObject({ encrypted: true, encryptionKid: encryption.kid, clientId: target.clientId });
     }
+    const metrics = await (await fetch(`${harness.baseUrl}/metrics`)).text();
+    const issued = (encrypted: boolean) =>
+      metrics
+        .split('\n')
+        .filter((line) => line.startsWith('gatehouse_identity_tokens_issued_total{') && line.includes('grant_type="client_credentials"') && line.includes(`encrypted="${encrypted}"`))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(issued(true)).toBeGreaterThanOrEqual(2);
+    expect(issued(false)).toBeGreaterThanOrEqual(1);
   });
 
   it('signs with the key set of the tenant when it has one', async () => {

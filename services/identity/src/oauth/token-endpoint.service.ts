@@ -13,6 +13,13 @@ import type { TokenResponse } from './grants/token-response';
 import { OAuthError, unsupportedGrantType } from './oauth-error';
 import { TokenMetrics } from './token-metrics';
 
+/** A compact JWE has five parts, a JWS three (counted without splitting the token). */
+function isNestedJwe(token: string): boolean {
+  let dots = 0;
+  for (let at = token.indexOf('.'); at !== -1; at = token.indexOf('.', at + 1)) dots += 1;
+  return dots === 4;
+}
+
 const grantTypes = new Set(['client_credentials', 'refresh_token', 'password', TOKEN_EXCHANGE_GRANT]);
 
 /** The token endpoint's logic, shared by the Nest route and the node:http fast path. */
@@ -38,7 +45,7 @@ export class TokenEndpoint {
       grantType = form.required('grant_type');
       if (!grantTypes.has(grantType)) throw unsupportedGrantType('grant_type must be client_credentials, refresh_token, password or token-exchange');
       const response = await this.grant(grantType, caller, form);
-      this.metrics.issue(grantType === TOKEN_EXCHANGE_GRANT ? 'token-exchange' : grantType, response.access_token.split('.').length === 5);
+      this.metrics.issue(grantType === TOKEN_EXCHANGE_GRANT ? 'token-exchange' : grantType, isNestedJwe(response.access_token));
       return response;
     } catch (error) {
       if (error instanceof OAuthError) this.metrics.refuse(grantTypes.has(grantType) ? (grantType === TOKEN_EXCHANGE_GRANT ? 'token-exchange' : grantType) : 'unknown', error.error);

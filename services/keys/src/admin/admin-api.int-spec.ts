@@ -4,7 +4,7 @@ import { RevocationStateV1 } from '@gatehouse/contracts';
 import { EventProducer } from '@gatehouse/messaging';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLeaks, type KeysTestApp, KeysTestEnv, TOKEN_ISSUER } from '../../test/keys-test-harness';
+import { type KeysTestApp, KeysTestEnv, TOKEN_ISSUER } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
 
 const SIGNING = 'platform-access-token-signing';
@@ -101,20 +101,50 @@ describe('admin API', () => {
     });
   });
 
-  it('creates a tenant set whose keys replace the platform signing keys in the tenant JWKS', async () => {
+  it('creates a tenant set whose first key is pre-published, then replaces the platform signing keys in the tenant JWKS', async () => {
+    const sigKids = async (path: string) =>
+      ((await app.http('GET', path, { token: null })).body.keys as Array<{ kid: string; use: string }>).filter((key) => key.use === 'sig').map((key) => key.kid).sort();
+    const platformKids = await sigKids('/.well-known/jwks.json');
+    const created = clock.now();
     const response = await app.http('POST', '/admin/key-sets', { body: { purpose: 'access-token-signing', tenantId: 'acme', alg: 'EdDSA', rotationPeriodSeconds: 7200 } });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ tenantId: 'acme', purpose: 'access-token-signing', policy: { alg: 'EdDSA', rotationPeriodSeconds: 7200, leadTimeSeconds: 600, retireWindowSeconds: 930 } });
-    expect(response.body.keys.map((key: any) => key.state).sort()).toEqual(['active', 'pending']);
     acmeSet = response.body.id;
-    const tenantJwks = (await app.http('GET', '/tenants/acme/.well-known/jwks.json', { token: null })).body.keys;
-    expect(tenantJwks.filter((key: any) => key.use === 'sig').map((key: any) => key.alg)).toEqual(['EdDSA', 'EdDSA']);
-    expect(tenantJwks.filter((key: any) => key.use === 'enc')).toHaveLength(2);
-    const platformJwks = (await app.http('GET', '/.well-known/jwks.json', { token: null })).body.keys;
-    expect(platformJwks.some((key: any) => key.alg === 'EdDSA')).toBe(false);
+    // the first key waits one lead time in every JWKS cache before it signs anything
+    expect(response.body.activeKid).toBeNull();
+    expect(response.body.keys).toEqual([expect.objectContaining({ state: 'pending', alg: 'EdDSA', activatesAt: new Date(created.getTime() + 600_000).toISOString() })]);
+    const first = response.body.keys[0].kid as string;
     const again = await app.http('POST', '/admin/key-sets', { body: { purpose: 'access-token-signing', tenantId: 'acme' } });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe(`tenant acme already has an access-token-signing key set (${acmeSet}); change its policy instead`);
+
+    // meanwhile the tenant's tokens are still signed with the platform key: the tenant JWKS lists both
+    expect(await sigKids('/tenants/acme/.well-known/jwks.json')).toEqual([first, ...platformKids].sort());
+    expect((await app.http('GET', '/tenants/acme/.well-known/jwks.json', { token: null })).body.keys.filter((key: any) => key.use === 'enc')).toHaveLength(2);
+    expect(await sigKids('/.well-known/jwks.json')).toEqual(platformKids);
+    expect((await app.http('GET', '/health/ready', { token: null })).status).toBe(200);
+    clock.advance(599);
+    await app.tick();
+    expect((await app.http('GET', `/admin/key-sets/${acmeSet}`)).body.activeKid).toBeNull();
+
+    clock.advance(1);
+    await app.tick();
+    const activated = (await app.http('GET', `/admin/key-sets/${acmeSet}/keys`)).body.keys;
+    expect(activated.map((key: any) => [key.kid === first ? 'first' : 'next', key.state])).toEqual([
+      ['first', 'active'],
+      ['next', 'pending'],
+    ]);
+    await eventually(() => env.transitions().find((event) => event.kid === first && event.to === 'active'), 'first activation event');
+    // platform-signed tokens of the tenant stay verifiable through the platform's retire window, then the platform keys leave
+    const next = activated.find((key: any) => key.state === 'pending').kid;
+    expect(await sigKids('/tenants/acme/.well-known/jwks.json')).toEqual([first, next, ...platformKids].sort());
+    clock.advance(929);
+    expect(await sigKids('/tenants/acme/.well-known/jwks.json')).toEqual([first, next, ...platformKids].sort());
+    clock.advance(1);
+    expect(await sigKids('/tenants/acme/.well-known/jwks.json')).toEqual([first, next].sort());
+    const tenantJwks = (await app.http('GET', '/tenants/acme/.well-known/jwks.json', { token: null })).body.keys;
+    expect(tenantJwks.filter((key: any) => key.use === 'sig').map((key: any) => key.alg)).toEqual(['EdDSA', 'EdDSA']);
+    expect(await sigKids('/.well-known/jwks.json')).toEqual(platformKids);
   });
 
   it('gives a member of another tenant 404 on every endpoint touching the set', async () => {
@@ -185,7 +215,8 @@ describe('admin API', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.policy.rotationPeriodSeconds).toBe(9000);
     const pending = (await app.http('GET', `/admin/key-sets/${acmeSet}/keys?state=pending`, { token: tokens.acmeAdmin })).body.keys[0];
-    expect(pending.activatesAt).toBe(new Date(clock.now().getTime() + 9000 * 1000).toISOString());
+    const active = (await app.http('GET', `/admin/key-sets/${acmeSet}/keys?state=active`, { token: tokens.acmeAdmin })).body.keys[0];
+    expect(pending.activatesAt).toBe(new Date(new Date(active.activatesAt).getTime() + 9000 * 1000).toISOString());
 
     const audit = await app.http('GET', '/admin/audit', { token: tokens.acmeAdmin });
     expect(audit.status).toBe(200);
@@ -200,7 +231,9 @@ describe('admin API', () => {
     const patched = await app.http('PATCH', `/admin/key-sets/${acmeSet}/policy`, { token: tokens.acmeAdmin, body: { alg: 'ES256' } });
     expect(patched.status).toBe(200);
     const keys = (await app.http('GET', `/admin/key-sets/${acmeSet}/keys`)).body.keys;
-    expect(keys.find((key: any) => key.kid === before.kid)).toMatchObject({ state: 'destroyed', publicJwk: null });
+    // a destroyed key loses its private material only: its public JWK stays on record
+    expect(keys.find((key: any) => key.kid === before.kid)).toMatchObject({ state: 'destroyed', masterKeyId: null, publicJwk: before.publicJwk });
+    expect((await app.http('GET', '/tenants/acme/.well-known/jwks.json', { token: null })).body.keys.map((key: any) => key.kid)).not.toContain(before.kid);
     const fresh = keys.find((key: any) => key.state === 'pending');
     expect(fresh.alg).toBe('ES256');
 
@@ -236,6 +269,6 @@ describe('admin API', () => {
   });
 
   it('never shows private material in any response, log line or event', async () => {
-    expect(findLeaks([...env.responses, ...env.logLines, ...env.records.map((record) => record.value ?? '')], [env.env.KEYS_MASTER_KEY!.split(':')[1]!])).toEqual([]);
+    expect(await env.leakScan([env.env.KEYS_MASTER_KEY!.split(':')[1]!])).toEqual([]);
   });
 });

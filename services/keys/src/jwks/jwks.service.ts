@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { keyPurposes, publicJwkSchema } from '@gatehouse/contracts';
 import { KeyChangeListener } from '../changes/key-change.listener';
+import { Clock } from '../clock/clock';
 import type { KeySetEntity } from '../key-sets/entities/key-set.entity';
 import { KeySetsRepository } from '../key-sets/key-sets.repository';
 
@@ -18,17 +19,24 @@ interface Cached<T> {
   at: number;
 }
 
+interface SetsView {
+  sets: KeySetEntity[];
+  /** When each set's first key became active. */
+  firstActivations: Map<string, Date>;
+}
+
 /**
  * Serialized JWKS documents, cached in memory per set combination and dropped on every key
  * change (from any replica) so that serving one is a Map lookup.
  */
 @Injectable()
 export class JwksService {
-  private sets: Cached<KeySetEntity[]> | null = null;
+  private sets: Cached<SetsView> | null = null;
   private readonly documents = new Map<string, Cached<JwksDocument>>();
 
   constructor(
     private readonly keys: KeySetsRepository,
+    private readonly clock: Clock,
     changes: KeyChangeListener,
   ) {
     changes.subscribe(() => this.invalidate());
@@ -41,7 +49,9 @@ export class JwksService {
 
   /**
    * The JWKS of the platform (tenantId null) or of a tenant: the tenant's own set for each
-   * purpose it has one for, the platform set for the others.
+   * purpose it has one for, the platform set for the others. While a tenant set's first key is
+   * still pending, and for the platform's retire window after it activates, the platform set is
+   * listed too: until then tokens of the tenant were (or may still be) signed with platform keys.
    */
   async document(tenantId: string | null): Promise<JwksDocument> {
     const setIds = this.select(await this.allSets(), tenantId).map((set) => set.id);
@@ -54,19 +64,23 @@ export class JwksService {
     return entry.value;
   }
 
-  private allSets(): Promise<KeySetEntity[]> {
+  private allSets(): Promise<SetsView> {
     if (this.sets && performance.now() - this.sets.at < MAX_AGE_MS) return this.sets.value;
-    const entry = { value: this.keys.listSets(), at: performance.now() };
+    const entry = { value: Promise.all([this.keys.listSets(), this.keys.firstActivations()]).then(([sets, firstActivations]) => ({ sets, firstActivations })), at: performance.now() };
     this.sets = entry;
     entry.value.catch(() => this.sets === entry && (this.sets = null));
     return entry.value;
   }
 
-  private select(sets: readonly KeySetEntity[], tenantId: string | null): KeySetEntity[] {
+  private select({ sets, firstActivations }: SetsView, tenantId: string | null): KeySetEntity[] {
+    const now = this.clock.now().getTime();
     return keyPurposes.flatMap((purpose) => {
       const own = tenantId === null ? undefined : sets.find((set) => set.purpose === purpose && set.tenantId === tenantId);
-      const chosen = own ?? sets.find((set) => set.purpose === purpose && set.tenantId === null);
-      return chosen ? [chosen] : [];
+      const platform = sets.find((set) => set.purpose === purpose && set.tenantId === null);
+      if (!own) return platform ? [platform] : [];
+      const firstActivation = firstActivations.get(own.id);
+      const platformStillSigned = platform && (!firstActivation || now < firstActivation.getTime() + platform.retireWindowSeconds * 1000);
+      return platformStillSigned ? [own, platform] : [own];
     });
   }
 

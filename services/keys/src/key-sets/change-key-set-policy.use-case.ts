@@ -39,7 +39,8 @@ export class ChangeKeySetPolicy {
     @Inject(KEYS_OPTIONS) private readonly options: KeysOptions,
   ) {}
 
-  async execute(set: KeySetEntity, patch: PolicyPatch, actor: Actor): Promise<KeySetEntity> {
+  /** `raisedBecause`: the change raises a stored policy to the configured limits (audited as `key-set.policy-raised`). */
+  async execute(set: KeySetEntity, patch: PolicyPatch, actor: Actor, raisedBecause?: string[]): Promise<KeySetEntity> {
     const before = policyOf(set);
     const after: KeySetPolicy = { ...before, ...(patch as Partial<KeySetPolicy>) };
     const problems = policyProblems(set.purpose, after, this.options.limits);
@@ -50,7 +51,14 @@ export class ChangeKeySetPolicy {
       const current = (await this.keys.findSet(set.id, manager))!;
       Object.assign(current, after, { alg: after.alg as KeyAlgorithm, updatedAt: now });
       await this.keys.saveSet(manager, current);
-      await this.audit.record(manager, { at: now, actor, action: 'key-set.policy-changed', tenantId: current.tenantId, keySetId: current.id, details: { before, after } });
+      await this.audit.record(manager, {
+        at: now,
+        actor,
+        action: raisedBecause ? 'key-set.policy-raised' : 'key-set.policy-changed',
+        tenantId: current.tenantId,
+        keySetId: current.id,
+        details: raisedBecause ? { before, after, reasons: raisedBecause } : { before, after },
+      });
       const keys = await this.keys.keysOfSet(current.id, { states: ['pending', 'active'], manager });
       const pending = keys.find((key) => key.state === 'pending');
       const active = keys.find((key) => key.state === 'active') ?? null;

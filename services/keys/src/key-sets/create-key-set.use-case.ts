@@ -14,7 +14,11 @@ import { defaultPolicy } from './key-set.defaults';
 import { type KeySetPolicy, policyProblems } from './key-set-policy';
 import { KeySetsRepository } from './key-sets.repository';
 
-/** Creates a tenant's own key set of one purpose, with its first active key and a pre-published successor. */
+/**
+ * Creates a tenant's own key set of one purpose. Its first key is pre-published (pending for
+ * the lead time, like any successor): verifiers may hold the tenant JWKS without it, so the
+ * tenant's tokens stay on the platform set until it activates.
+ */
 @Injectable()
 export class CreateKeySet {
   constructor(

@@ -23,14 +23,17 @@ export function keySetView(set: KeySetEntity, keys?: readonly KeyEntity[]) {
   };
 }
 
-/** A key as the admin API shows it: public JWK, state and dates. Never the private part. */
+/**
+ * A key as the admin API shows it: public JWK (kept after destruction, for forensics), state
+ * and dates. Never the private part.
+ */
 export function keyView(key: KeyEntity) {
   return {
     kid: key.kid,
     keySetId: key.keySetId,
     alg: key.alg,
     state: key.state,
-    publicJwk: key.state === 'destroyed' ? null : key.publicJwk,
+    publicJwk: key.publicJwk,
     masterKeyId: key.masterKeyId,
     createdAt: key.createdAt.toISOString(),
     activatesAt: key.activatesAt.toISOString(),

@@ -34,7 +34,7 @@ export class KeySetsController {
   }
 
   @Post()
-  @ApiOperation({ summary: "Create a tenant's own key set for one purpose (first key active at once, successor pre-published)" })
+  @ApiOperation({ summary: "Create a tenant's own key set for one purpose (its first key is pre-published and activates after the lead time; the platform set serves the tenant until then)" })
   @ApiZodBody(createKeySetSchema)
   async create(@Principal() principal: AdminPrincipal, @Body(new ZodPipe(createKeySetSchema)) body: CreateKeySetInput) {
     assertMayManage(principal);

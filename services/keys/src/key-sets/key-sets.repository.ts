@@ -134,6 +134,19 @@ export class KeySetsRepository {
     return keys.sort((a, b) => use(a) - use(b) || rank[a.state] - rank[b.state] || b.activatesAt.getTime() - a.activatesAt.getTime() || a.kid.localeCompare(b.kid));
   }
 
+  /** When each set's first key became active (sets whose first key is still pending are absent). */
+  async firstActivations(): Promise<Map<string, Date>> {
+    const rows: Array<{ key_set_id: string; at: Date }> = await this.dataSource.query(
+      `select "key_set_id", min("activates_at") as "at" from "${this.schema}"."keys" where "state" = 'active' or "retires_at" is not null group by "key_set_id"`,
+    );
+    return new Map(rows.map((row) => [row.key_set_id, new Date(row.at)]));
+  }
+
+  /** The active and pending keys of every set, for the schedule metrics. */
+  scheduledKeys(): Promise<KeyEntity[]> {
+    return this.dataSource.manager.find(KeyEntity, { where: { state: In(['active', 'pending']) } });
+  }
+
   /** Number of keys per set and state, for readiness and metrics. */
   async stateCounts(): Promise<Array<{ keySetId: string; state: KeyStateName; count: number }>> {
     const rows: Array<{ key_set_id: string; state: KeyStateName; count: string }> = await this.dataSource.query(

@@ -28,7 +28,7 @@ export class KeyTransitions {
     private readonly outbox: KeyEventsOutbox,
   ) {}
 
-  /** Generates a key for the set, wrapped under the master key, as `active` (a set's first key) or `pending`. */
+  /** Generates a key for the set, wrapped under the master key, as `active` (a platform set's first key) or `pending`. */
   async create(manager: EntityManager, set: KeySetEntity, state: 'active' | 'pending', activatesAt: Date, now: Date, actor: Actor): Promise<KeyEntity> {
     const generated = await this.material.generate(set);
     const key = await this.keys.insertKey(manager, {

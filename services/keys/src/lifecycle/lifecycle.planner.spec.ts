@@ -72,7 +72,18 @@ describe('planTick', () => {
     expect(planTick(policy, [retired, ...live], at(86_400))).toEqual([{ kind: 'destroy', kid: 'old', from: 'retired' }]);
   });
 
-  it('promotes the pending key immediately when the set has no active key', () => {
+  it('pre-publishes the first key of a set that has a fallback, and activates it only when due', () => {
+    const first = planTick(policy, [], t0, { hasFallback: true });
+    expect(first).toEqual([{ kind: 'create', state: 'pending', activatesAt: at(600) }]);
+    const pending = key('p', 'pending', { activatesAt: at(600) });
+    expect(planTick(policy, [pending], at(599), { hasFallback: true })).toEqual([]);
+    expect(planTick(policy, [pending], at(600), { hasFallback: true })).toEqual([
+      { kind: 'activate', kid: 'p', replaces: null, reason: 'scheduled' },
+      { kind: 'create', state: 'pending', activatesAt: at(4200) },
+    ]);
+  });
+
+  it('promotes the pending key immediately when a set without fallback has no active key', () => {
     expect(planTick(policy, [key('p', 'pending', { activatesAt: at(3600), activationReason: 'manual' })], at(10))).toEqual([
       { kind: 'activate', kid: 'p', replaces: null, reason: 'manual' },
       { kind: 'create', state: 'pending', activatesAt: at(3610) },

@@ -31,12 +31,23 @@ export function successorActivation(policy: Pick<KeySetPolicy, 'rotationPeriodSe
 /** The earliest instant a pending key published at `createdAt` may become active. */
 export const earliestActivation = (policy: Pick<KeySetPolicy, 'leadTimeSeconds'>, createdAt: Date) => plus(createdAt, policy.leadTimeSeconds);
 
+export interface PlanOptions {
+  /**
+   * Whether tokens fall back to another set while this one has no active key (a tenant set
+   * falls back to the platform's). Such a set's first key is pre-published like any successor,
+   * since verifiers may hold a cached JWKS without it; a platform set has nothing to fall back
+   * on, so its first key is active at once (no token, and no JWKS, can predate it).
+   */
+  hasFallback?: boolean;
+}
+
 /**
  * The transitions one scheduler tick applies to a set at `now`, in order: retiring keys
  * whose window passed leave the JWKS, old material is destroyed, a due pending key takes
- * over (a set without an active key gets one at once), and a successor is pre-published.
+ * over, a set without an active key gets its first one (at once, or pre-published when it
+ * has a fallback), and a successor is pre-published.
  */
-export function planTick(policy: KeySetPolicy, keys: readonly PlannedKey[], now: Date): LifecycleStep[] {
+export function planTick(policy: KeySetPolicy, keys: readonly PlannedKey[], now: Date, options: PlanOptions = {}): LifecycleStep[] {
   const steps: LifecycleStep[] = [];
   for (const key of keys) {
     if (key.state === 'retiring' && key.verifiableUntil && key.verifiableUntil <= now) steps.push({ kind: 'expire', kid: key.kid });
@@ -47,14 +58,17 @@ export function planTick(policy: KeySetPolicy, keys: readonly PlannedKey[], now:
   const pending = keys.find((key) => key.state === 'pending') ?? null;
   let activeSince = active?.activatesAt ?? null;
   let hasPending = pending !== null;
-  if (pending && (!active || pending.activatesAt <= now)) {
+  if (pending && (pending.activatesAt <= now || (!active && !options.hasFallback))) {
     steps.push({ kind: 'activate', kid: pending.kid, replaces: active?.kid ?? null, reason: pending.activationReason });
     activeSince = now;
     hasPending = false;
-  } else if (!active) {
+  } else if (!active && !pending && options.hasFallback) {
+    steps.push({ kind: 'create', state: 'pending', activatesAt: earliestActivation(policy, now) });
+    return steps;
+  } else if (!active && !pending) {
     steps.push({ kind: 'create', state: 'active', activatesAt: now });
     activeSince = now;
   }
-  if (!hasPending) steps.push({ kind: 'create', state: 'pending', activatesAt: successorActivation(policy, activeSince, now) });
+  if (!hasPending && activeSince) steps.push({ kind: 'create', state: 'pending', activatesAt: successorActivation(policy, activeSince, now) });
   return steps;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@gatehouse/observability';
 import { LOGGER, METRICS } from '@gatehouse/platform';
 import { Counter, type Registry } from 'prom-client';
 import { KEYS_OPTIONS, type KeysOptions } from '../keys.options';
+import { EnforcePolicyLimits } from '../key-sets/enforce-policy-limits.use-case';
 import { EnsureDefaultKeySets } from '../key-sets/ensure-default-key-sets.use-case';
 import { StoredKeysCheck } from '../master-key/stored-keys.check';
 import { RepublishKeyStates } from '../publication/republish-key-states.use-case';
@@ -11,8 +12,9 @@ import { RunRotationTick, type TickResult } from './run-rotation-tick.use-case';
 /**
  * Runs the rotation tick on a timer (never two at once in one process; across replicas the
  * advisory lock decides). At boot it checks that every stored key can be opened, creates the
- * platform default sets (or, on a restart, republishes the key states under the current
- * transport secrets) and runs a first tick, so the JWKS is populated before it reports ready.
+ * platform default sets (or, on a restart, raises stored policies below the configured limits
+ * and republishes the key states under the current transport secrets) and runs a first tick,
+ * so the JWKS is populated before it reports ready.
  */
 @Injectable()
 export class RotationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,6 +26,7 @@ export class RotationScheduler implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly storedKeys: StoredKeysCheck,
     private readonly ensureDefaults: EnsureDefaultKeySets,
+    private readonly policyLimits: EnforcePolicyLimits,
     private readonly republish: RepublishKeyStates,
     private readonly tick: RunRotationTick,
     @Inject(KEYS_OPTIONS) private readonly options: KeysOptions,
@@ -35,7 +38,10 @@ export class RotationScheduler implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     await this.storedKeys.assertReadable();
-    if (!(await this.ensureDefaults.execute())) await this.republish.execute();
+    if (!(await this.ensureDefaults.execute())) {
+      await this.policyLimits.execute();
+      await this.republish.execute();
+    }
     await this.runOnce();
     this.schedule();
   }

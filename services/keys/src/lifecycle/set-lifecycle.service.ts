@@ -20,7 +20,7 @@ export class SetLifecycle {
   async advance(manager: EntityManager, set: KeySetEntity, now: Date, actor: Actor): Promise<LifecycleStep[]> {
     const keys = await this.keys.keysOfSet(set.id, { states: live, manager });
     const byKid = new Map(keys.map((key) => [key.kid, key]));
-    const steps = planTick(set, keys, now);
+    const steps = planTick(set, keys, now, { hasFallback: set.tenantId !== null });
     for (const step of steps) {
       switch (step.kind) {
         case 'expire':

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventually } from '@gatehouse/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findLeaks, KeysTestEnv } from '../../test/keys-test-harness';
+import { KeysTestEnv } from '../../test/keys-test-harness';
 import { ManualClock } from '../../test/manual-clock';
 
 const SIGNING = 'platform-access-token-signing';
@@ -49,7 +49,7 @@ describe('master-key rotation', () => {
     expect(privateBefore.kid).toBe(activeKid);
     await third.close();
 
-    const leaks = findLeaks([...env.logLines, ...env.responses, ...env.records.map((record) => record.value ?? '')], [mk1.split(':')[1]!, mk2.split(':')[1]!]);
+    const leaks = await env.leakScan([mk1.split(':')[1]!, mk2.split(':')[1]!]);
     expect(leaks).toEqual([]);
   });
 

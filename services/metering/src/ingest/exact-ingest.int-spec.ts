@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageRecord } from './usage-record';
 import { MeteringTestEnv, type MeteringTestApp } from '../testing/metering-test-env';
@@ -119,7 +120,33 @@ describe('exact ingestion', () => {
     );
     expect(stored!.hist).toEqual(histogram);
 
+    // An on-time record counts in the minute of its own `at` (late ones arrive in the current minute, not here).
+    const onTime = records.slice(LATE).find((record) => Date.parse(record.at) < now - 2 * 60_000)!;
+    const minuteOf = (record: UsageRecord) => Math.floor(Date.parse(record.at) / 60_000) * 60_000;
+    const sameRow = (record: UsageRecord) =>
+      minuteOf(record) === minuteOf(onTime) &&
+      record.tenantId === onTime.tenantId &&
+      record.applicationId === onTime.applicationId &&
+      record.apiId === onTime.apiId &&
+      record.routeId === onTime.routeId &&
+      Math.floor(record.status / 100) === Math.floor(onTime.status / 100) &&
+      (record.ai?.model ?? '') === (onTime.ai?.model ?? '');
+    const [bucket] = await env.sql<{ requests: number }>(
+      `select requests::int from $schema.usage_rollup_minute
+        where bucket = $1 and tenant_id = $2 and application_id = $3 and api_id = $4 and route_id = $5 and status_class = $6 and model = $7`,
+      [new Date(minuteOf(onTime)).toISOString(), onTime.tenantId, onTime.applicationId, onTime.apiId, onTime.routeId, Math.floor(onTime.status / 100), onTime.ai?.model ?? ''],
+    );
+    expect(bucket).toEqual({ requests: records.slice(LATE).filter(sameRow).length });
+
+    // Caught up: every partition's lag gauge reads 0 (it follows fetched batches and commits).
+    const lagLines = (text: string) => text.split('\n').filter((line) => line.startsWith('metering_consumer_lag{'));
+    const caughtUp = await eventually(async () => {
+      const lines = lagLines((await app.get('/metrics', null)).text);
+      return lines.length > 0 && lines.every((line) => line.endsWith(' 0')) ? lines : null;
+    }, 'the consumer lag gauge at 0 on every partition');
+    console.log(`lag gauge at 0 on ${caughtUp.length} partitions`);
     const metrics = (await app.get('/metrics', null)).text;
+    expect(metric(metrics, 'metering_rollup_write_seconds_count')).toBeGreaterThan(0);
     expect(metric(metrics, 'metering_records_ingested_total')).toBe(UNIQUE);
     // A rebalance under load may redeliver counted records: each delivery of a copy counts.
     expect(metric(metrics, 'metering_records_deduplicated_total')).toBeGreaterThanOrEqual(DUPLICATES);

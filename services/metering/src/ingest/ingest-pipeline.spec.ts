@@ -40,9 +40,11 @@ class FakeIngest {
 function pipeline() {
   const ingest = new FakeIngest();
   const commits: CommittedOffset[][] = [];
-  const subject = new IngestPipeline(ingest as unknown as UsageIngestService, new IngestMetrics(new Registry()), createLogger({ service: 'test', level: 'silent' }));
+  const metrics = new IngestMetrics(new Registry());
+  const subject = new IngestPipeline(ingest as unknown as UsageIngestService, metrics, createLogger({ service: 'test', level: 'silent' }));
   subject.open(async (offsets) => void commits.push(offsets));
-  return { ingest, commits, subject };
+  const lag = async () => Object.fromEntries((await metrics.lag.get()).values.map((entry) => [entry.labels.partition, entry.value]));
+  return { ingest, commits, subject, lag };
 }
 
 const heartbeat = async () => undefined;
@@ -92,5 +94,26 @@ describe('ingest pipeline', () => {
     await subject.close();
     expect(await subject.accept(batch(0, 0, 1), heartbeat)).toBe(false);
     expect(ingest.writes).toHaveLength(0);
+  });
+
+  it('sets the lag gauge from each fetched batch before its commit, and again after it', async () => {
+    const { ingest, commits, subject, lag } = pipeline();
+    let release!: () => void;
+    ingest.gate = new Promise((resolve) => (release = resolve));
+    // The group resumed at offset 100 of partition 3; the high-water mark is 100 + 10 + 10.
+    await subject.accept(batch(3, 100, 10), heartbeat);
+    expect(await lag()).toEqual({ '3': 20 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await subject.accept(batch(3, 110, 10), heartbeat);
+    expect(await lag()).toEqual({ '3': 30 });
+    release();
+    await settle(() => commits.length === 2);
+    expect(await lag()).toEqual({ '3': 10 });
+
+    subject.rebalanced();
+    expect(await lag()).toEqual({});
+    await subject.accept(batch(4, 0, 5), heartbeat);
+    await settle(() => commits.length === 3);
+    expect(await lag()).toEqual({ '4': 10 });
   });
 });

@@ -27,7 +27,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * decoded at once, and the writer counts everything waiting in one transaction while the next
  * fetch is decoded. A batch's offset is committed only after its transaction committed, in
  * order per partition; until then a crash redelivers it and the ledger drops what was counted.
- * The writer retries a failing transaction with backoff for as long as it runs.
+ * The writer retries a failing transaction with backoff for as long as it runs: records Postgres
+ * refuses for their data never fail it, the ingest service isolates and dead-letters them.
+ * The lag gauge follows every fetched batch's high-water mark and every commit.
  */
 @Injectable()
 export class IngestPipeline {
@@ -39,6 +41,8 @@ export class IngestPipeline {
   private heartbeat: () => Promise<void> = async () => undefined;
   private committer: OffsetCommitter = async () => undefined;
   private readonly highWatermarks = new Map<string, bigint>();
+  /** Per partition, the next offset to read as last committed (or as the group resumed from). */
+  private readonly committedOffsets = new Map<string, bigint>();
   private failures = 0;
   private lastError: Error | undefined;
 
@@ -61,7 +65,7 @@ export class IngestPipeline {
   async accept(batch: UsageBatch & { highWatermark: string }, heartbeat: () => Promise<void>): Promise<boolean> {
     if (this.closed) return false;
     const prepared = this.ingest.prepare(batch);
-    this.highWatermarks.set(`${batch.topic}:${batch.partition}`, BigInt(batch.highWatermark));
+    this.trackFetched(batch);
     while (this.queued >= MAX_QUEUED_RECORDS && !this.closed) {
       await Promise.race([new Promise<void>((resolve) => this.spaceWaiters.push(resolve)), sleep(1_000)]);
       await heartbeat().catch(() => undefined);
@@ -81,6 +85,16 @@ export class IngestPipeline {
     this.closed = true;
     for (const wake of this.spaceWaiters.splice(0)) wake();
     if (this.writer) await Promise.race([this.writer, sleep(timeoutMs)]);
+  }
+
+  /**
+   * Forgets the partitions' offsets after the group rebalanced: partitions this member lost
+   * leave the lag gauge, the ones it owns reappear with their next batch.
+   */
+  rebalanced(): void {
+    this.highWatermarks.clear();
+    this.committedOffsets.clear();
+    this.metrics.lag.reset();
   }
 
   /** Null when healthy, else why not. */
@@ -136,8 +150,30 @@ export class IngestPipeline {
     }
     this.metrics.phase.observe({ phase: 'offset_commit' }, (performance.now() - started) / 1000);
     for (const [key, committed] of next) {
-      const high = this.highWatermarks.get(key);
-      if (high !== undefined) this.metrics.lag.set({ topic: committed.topic, partition: String(committed.partition) }, Math.max(0, Number(high - BigInt(committed.offset))));
+      const offset = BigInt(committed.offset);
+      if (offset > (this.committedOffsets.get(key) ?? -1n)) this.committedOffsets.set(key, offset);
+      this.updateLag(committed.topic, committed.partition);
     }
+  }
+
+  /**
+   * A fetched batch tells the partition's high-water mark; the first one after joining also
+   * tells where the group resumed, which is the committed offset.
+   */
+  private trackFetched(batch: UsageBatch & { highWatermark: string }): void {
+    const key = `${batch.topic}:${batch.partition}`;
+    const high = BigInt(batch.highWatermark);
+    if (high > (this.highWatermarks.get(key) ?? -1n)) this.highWatermarks.set(key, high);
+    const first = batch.messages[0]?.offset;
+    if (!this.committedOffsets.has(key) && first !== undefined) this.committedOffsets.set(key, BigInt(first));
+    this.updateLag(batch.topic, batch.partition);
+  }
+
+  /** Lag: the high-water mark minus the committed offset (what a restart would read again or for the first time). */
+  private updateLag(topic: string, partition: number): void {
+    const key = `${topic}:${partition}`;
+    const high = this.highWatermarks.get(key);
+    const committed = this.committedOffsets.get(key);
+    if (high !== undefined && committed !== undefined) this.metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(high - committed)));
   }
 }

@@ -16,7 +16,8 @@ export interface PreparedBatch {
   received: number;
   /** Offset to commit once the batch is written: the last offset + 1. */
   nextOffset: string;
-  counted: CountedRecord[];
+  /** With the message each came from (for a dead letter when Postgres refuses it). */
+  counted: Array<CountedRecord & { item: KafkaMessage }>;
   letters: DeadLetter[];
   /** Copies of a record earlier in the same batch. */
   duplicates: number;

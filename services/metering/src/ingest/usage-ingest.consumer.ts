@@ -81,6 +81,7 @@ export class UsageIngestConsumer implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async run(consumer: Consumer): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, () => this.pipeline.rebalanced());
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,

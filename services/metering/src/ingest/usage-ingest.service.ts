@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@gatehouse/observability';
+import { LOGGER } from '@gatehouse/platform';
 import type { KafkaMessage } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
@@ -9,6 +11,7 @@ import type { SubscriptionQuotas } from '../quotas/quota-rules';
 import { QuotaStatePublisher } from '../quotas/quota-state.publisher';
 import { PartitionManager } from '../retention/partition-manager';
 import { utcDay } from '../time/period';
+import { isolateDataExceptions, sqlState } from './data-exception';
 import { type DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
 import { IngestMetrics, type IngestPhase } from './ingest.metrics';
 import { classifyRecords } from './record-classifier';
@@ -21,11 +24,7 @@ import { type CountedRecord, ledgerKey, type UsageRecord } from './usage-record'
 const RETRIABLE_SQLSTATES = new Set(['40P01', '40001']);
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
-function sqlState(error: unknown): string | undefined {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+type SourcedRecord = CountedRecord & { item: KafkaMessage; topic: string; partition: number };
 
 const keyOf = (entry: CountedRecord) => ledgerKey(entry.atDay, entry.record.recordId.toLowerCase());
 
@@ -34,7 +33,9 @@ const keyOf = (entry: CountedRecord) => ledgerKey(entry.atDay, entry.record.reco
  * bad messages become dead letters); `write` sends the dead letters, then in one transaction
  * inserts the new records into the ledger and adds only those to the rollups and quota
  * counters, publishing quota changes through the outbox. Offsets are committed by the caller
- * after `write` resolved; a redelivery is deduplicated by the ledger.
+ * after `write` resolved; a redelivery is deduplicated by the ledger. A transaction Postgres
+ * refuses for its data (SQLSTATE class 22, e.g. a sum out of range) is split until the records
+ * at fault are alone; those go to the dead-letter topic (`ERR_UNSTORABLE`), the rest is counted.
  */
 @Injectable()
 export class UsageIngestService {
@@ -48,6 +49,7 @@ export class UsageIngestService {
     private readonly metrics: IngestMetrics,
     private readonly clock: Clock,
     @Inject(METERING_SETTINGS) private readonly settings: MeteringSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   prepare({ topic, partition, messages }: UsageBatch): PreparedBatch {
@@ -81,7 +83,7 @@ export class UsageIngestService {
     const now = this.clock.now();
     const letters = batches.flatMap((batch) => batch.letters);
     const seen = new Set<string>();
-    const counted: CountedRecord[] = [];
+    const counted: SourcedRecord[] = [];
     let duplicates = 0;
     let received = 0;
     for (const batch of batches) {
@@ -92,7 +94,7 @@ export class UsageIngestService {
         if (seen.has(key)) duplicates += 1;
         else {
           seen.add(key);
-          counted.push(entry);
+          counted.push({ ...entry, topic: batch.topic, partition: batch.partition });
         }
       }
     }
@@ -106,11 +108,24 @@ export class UsageIngestService {
     const quotas = await this.quotas.subscriptionQuotas(subscriptionIds);
     await heartbeat().catch(() => undefined);
 
-    const fresh = await this.transaction((manager) => this.count(manager, counted, quotas, now, timer));
+    const { results, refused } = await isolateDataExceptions(counted, (part) => this.transaction((manager) => this.count(manager, part, quotas, now, timer)));
+    const fresh = results.flat();
     timer.lap('commit');
+    const unstorable = refused.map(({ item, error }): DeadLetter => ({
+      topic: item.topic,
+      partition: item.partition,
+      message: item.item,
+      code: 'ERR_UNSTORABLE',
+      reason: `Postgres refused record ${item.record.recordId} (SQLSTATE ${sqlState(error)}): ${error.message}`,
+    }));
+    if (unstorable.length > 0) {
+      this.logger.warn({ refused: unstorable.length, first: unstorable[0]!.reason }, 'usage records Postgres cannot count were isolated from their batch');
+      await this.deadLetters.publish(unstorable, now);
+      letters.push(...unstorable);
+    }
 
     const late = fresh.filter((entry) => entry.late).length;
-    duplicates += counted.length - fresh.length;
+    duplicates += counted.length - fresh.length - refused.length;
     this.metrics.batchSize.observe(received);
     this.metrics.ingested.inc(fresh.length);
     if (duplicates > 0) this.metrics.deduplicated.inc(duplicates);
@@ -119,7 +134,7 @@ export class UsageIngestService {
     return { received, counted: fresh.length, duplicates, late, deadLettered: letters.length };
   }
 
-  private async count(manager: EntityManager, counted: readonly CountedRecord[], quotas: ReadonlyMap<string, SubscriptionQuotas>, now: Date, timer: PhaseTimer): Promise<CountedRecord[]> {
+  private async count<T extends CountedRecord>(manager: EntityManager, counted: readonly T[], quotas: ReadonlyMap<string, SubscriptionQuotas>, now: Date, timer: PhaseTimer): Promise<T[]> {
     timer.lap('prepare');
     const started = performance.now();
     const countedBefore = await this.counts.count(manager, counted, now);

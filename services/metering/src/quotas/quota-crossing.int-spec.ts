@@ -3,14 +3,14 @@ import { type CollectedMessage, eventually, TopicCollector } from '@gatehouse/te
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock';
 import { type MeteringTestApp, MeteringTestEnv } from '../testing/metering-test-env';
-import { usageRecord } from '../testing/usage-record.factory';
-import { DAY_MS, floorTo } from '../time/period';
+import { aiUsage, usageRecord } from '../testing/usage-record.factory';
+import { DAY_MS, floorTo, quotaPeriodOf } from '../time/period';
 import { QuotaReconciler } from './quota-reconciler';
 
 type QuotaState = EventData<typeof QuotaStateV1>;
 type QuotaChanged = EventData<typeof QuotaChangedV1>;
 
-const plan = (quotas: EventData<typeof PlanStateV1>['quotas']): EventData<typeof PlanStateV1> => ({
+const plan = (quotas: EventData<typeof PlanStateV1>['quotas'], overrides: Partial<EventData<typeof PlanStateV1>> = {}): EventData<typeof PlanStateV1> => ({
   planId: 'plan-gold',
   tenantId: 'acme',
   apiId: 'api-1',
@@ -19,9 +19,10 @@ const plan = (quotas: EventData<typeof PlanStateV1>['quotas']): EventData<typeof
   quotas,
   currency: null,
   updatedAt: new Date().toISOString(),
+  ...overrides,
 });
 
-const subscription = (status: EventData<typeof SubscriptionStateV1>['status']): EventData<typeof SubscriptionStateV1> => ({
+const subscription = (status: EventData<typeof SubscriptionStateV1>['status'], overrides: Partial<EventData<typeof SubscriptionStateV1>> = {}): EventData<typeof SubscriptionStateV1> => ({
   subscriptionId: 'sub-1',
   tenantId: 'acme',
   applicationTenantId: 'acme',
@@ -32,6 +33,7 @@ const subscription = (status: EventData<typeof SubscriptionStateV1>['status']): 
   status,
   scopes: [],
   updatedAt: new Date().toISOString(),
+  ...overrides,
 });
 
 describe('quotas from catalog plans', () => {
@@ -117,5 +119,39 @@ describe('quotas from catalog plans', () => {
     await eventually(async () => (await env.sql(`select 1 from $schema.subscriptions where status = 'revoked'`)).length === 1, 'the revocation');
     expect(await app.service(QuotaReconciler).reconcile()).toEqual({ published: 0, withdrawn: 2 });
     await eventually(() => states().filter((record) => record.value === null).length === 2, 'two tombstones');
+  });
+
+  it('enforces a monthly token quota and a daily cost budget from AI usage records', async () => {
+    const ai = { subscriptionId: 'sub-ai', planId: 'plan-ai', applicationId: 'app-2' };
+    await env.publishState(
+      PlanStateV1,
+      plan(
+        [
+          { metric: 'tokens', limit: 1_000, period: 'month', warnAt: null },
+          { metric: 'cost', limit: 5_000, period: 'day', warnAt: 0.5 },
+        ],
+        { planId: 'plan-ai', currency: 'USD' },
+      ),
+    );
+    await env.publishState(SubscriptionStateV1, subscription('approved', { subscriptionId: 'sub-ai', planId: 'plan-ai', applicationId: 'app-2' }));
+    await eventually(async () => (await env.sql(`select 1 from $schema.subscriptions s join $schema.plans p using (plan_id) where s.subscription_id = 'sub-ai'`)).length === 1, 'the AI plan and subscription');
+    const stateOf = (key: string, status: QuotaState['status']) => states().map((record) => data<QuotaState>(record)).find((state) => state?.quotaKey === key && state.status === status);
+    // Tokens count prompt + completion (150, cached ones not again); cost counts the plan's currency only.
+    const usd = (count: number, costMicros: number) => calls(count, { ...ai, ai: aiUsage({ promptTokens: 100, completionTokens: 50, cachedTokens: 20, costMicros, currency: 'USD' }) });
+    const eur = calls(1, { ...ai, ai: aiUsage({ promptTokens: 10, completionTokens: 0, cachedTokens: 0, costMicros: 9_000, currency: 'EUR' }) });
+
+    await env.produceUsage([...usd(4, 1_000), ...eur]);
+    const warning = await eventually(() => stateOf('sub-ai:cost:day', 'warning'), 'a cost warning');
+    expect(warning).toMatchObject({ metric: 'cost', period: 'day', limit: 5_000, used: 4_000, subscriptionId: 'sub-ai', planId: 'plan-ai', applicationId: 'app-2' });
+    await env.waitForIngest();
+    expect(states().some((record) => record.key === 'sub-ai:tokens:month')).toBe(false);
+
+    await env.produceUsage(usd(3, 500));
+    const tokens = await eventually(() => stateOf('sub-ai:tokens:month', 'exceeded'), 'the token quota exceeded');
+    const monthStart = quotaPeriodOf(clock.now().getTime(), 'month').start;
+    expect(tokens).toMatchObject({ metric: 'tokens', period: 'month', limit: 1_000, used: 7 * 150 + 10, periodStart: new Date(monthStart).toISOString() });
+    const cost = await eventually(() => stateOf('sub-ai:cost:day', 'exceeded'), 'the cost budget exceeded');
+    expect(cost).toMatchObject({ metric: 'cost', period: 'day', limit: 5_000, used: 5_500, periodStart: new Date(floorTo(clock.now().getTime(), 'day')).toISOString() });
+    await eventually(() => changes().filter((change) => change.subscriptionId === 'sub-ai' && change.change === 'exceeded').length === 2, 'two exceeded change events');
   });
 });

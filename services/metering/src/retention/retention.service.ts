@@ -10,8 +10,6 @@ import { DAY_MS, quotaPeriodOf, utcDay } from '../time/period';
 import { PartitionManager } from './partition-manager';
 import { addDays } from './partition-names';
 
-const DELETE_BATCH = 10_000;
-
 /**
  * Keeps storage bounded: partitions for the next days exist before records need them, ledger
  * and minute-rollup days past their retention are dropped whole, hour rollups are deleted in
@@ -63,22 +61,23 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     const minute = await this.partitions.dropBefore('usage_rollup_minute', addDays(today, -(this.settings.minuteRollupRetentionDays - 1)));
     const hour = await this.deleteHourRollupsBefore(new Date(Date.parse(`${today}T00:00:00Z`) - (this.settings.hourRollupRetentionDays - 1) * DAY_MS));
     const previousMonth = quotaPeriodOf(quotaPeriodOf(nowMs, 'month').start - 1, 'month').start;
-    const counters = await this.quotas.deleteCountersBefore(utcDay(previousMonth));
+    const counters = await this.quotas.deleteCountersBefore(utcDay(previousMonth), this.settings.retentionDeleteBatch);
     if (ledger.length + minute.length + hour + counters > 0) {
       this.logger.info({ ledgerDaysDropped: ledger, minuteDaysDropped: minute, hourRowsDeleted: hour, quotaCountersDeleted: counters }, 'metering retention applied');
     }
   }
 
   private async deleteHourRollupsBefore(before: Date): Promise<number> {
+    const batchSize = this.settings.retentionDeleteBatch;
     let total = 0;
     for (;;) {
       const result = (await this.dataSource.query(
         `delete from "${this.schema}"."usage_rollup_hour" where ctid in (select ctid from "${this.schema}"."usage_rollup_hour" where "bucket" < $1 limit $2)`,
-        [before.toISOString(), DELETE_BATCH],
+        [before.toISOString(), batchSize],
       )) as [unknown[], number];
       const deleted = Number(result[1] ?? 0);
       total += deleted;
-      if (deleted < DELETE_BATCH) return total;
+      if (deleted < batchSize) return total;
     }
   }
 }

@@ -13,6 +13,13 @@ interface RouteSeries {
 
 const circuitValue: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** What `gateway_route_info` says about a route. */
+export interface RouteInfo {
+  readonly routeId: string;
+  readonly apiName: string;
+  readonly tenantId: string;
+}
+
 /**
  * The data plane's Prometheus series. Labels are bounded: route ids (never raw paths),
  * status classes, upstream origins from the configuration. Children are created once per
@@ -38,7 +45,8 @@ export class DataPlaneMetrics {
   /** Where the in-flight gauge reads from (set by the server). */
   inFlightSource: () => number = () => 0;
 
-  constructor(registry: Registry, staleness: () => number, tokenCacheRatio: () => number) {
+  /** `routes` is read at each scrape for `gateway_route_info`, so removed routes disappear from it. */
+  constructor(registry: Registry, staleness: () => number, tokenCacheRatio: () => number, routes: () => Iterable<RouteInfo> = () => []) {
     const registers = [registry];
     this.requests = new HotCounter(registry, 'gateway_requests_total', 'Requests answered by the data plane, by route id and status class.', ['route', 'status_class']);
     const buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -59,6 +67,16 @@ export class DataPlaneMetrics {
     new Gauge({ name: 'gateway_config_staleness_seconds', help: 'Seconds since the last state record was applied.', registers, collect() { this.set(staleness()); } });
     this.caughtUp = new Gauge({ name: 'gateway_config_caught_up', help: '1 once the state topics were read up to the high-water marks seen at start.', registers });
     const inFlight = () => this.inFlightSource();
+    new Gauge({
+      name: 'gateway_route_info',
+      help: 'Always 1: the API and tenant of each route id, to join onto the per-route series (group_left).',
+      labelNames: ['route', 'api', 'tenant'],
+      registers,
+      collect() {
+        this.reset();
+        for (const route of routes()) this.labels(route.routeId, route.apiName, route.tenantId).set(1);
+      },
+    });
     new Gauge({ name: 'gateway_requests_in_flight', help: 'Requests being served by the data plane.', registers, collect() { this.set(inFlight()); } });
   }
 

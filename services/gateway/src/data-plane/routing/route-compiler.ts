@@ -47,7 +47,14 @@ export class RouteCompiler {
     }
     this.compiled = next;
     this.current = new RouteTable(
-      [...next.values()].map((route) => ({ id: route.id, host: route.source.host, methods: route.source.methods, template: route.source.path, value: route })),
+      [...next.values()].map((route) => ({
+        id: route.id,
+        host: route.source.host,
+        methods: route.source.methods,
+        template: route.source.path,
+        value: route,
+        fallback: route.retired,
+      })),
     );
     this.upstreams.retain(usedOrigins);
     this.version += 1;

@@ -58,6 +58,30 @@ describe('RouteTable', () => {
     expect(conflicting.stats.invalid.map((entry) => entry.id)).toEqual(['bad', 'bad2']);
   });
 
+  it('lets a primary route beat a fallback one on the same template, whatever the route ids', () => {
+    for (const [liveId, retiredId] of [
+      ['a-live', 'b-retired'],
+      ['b-live', 'a-retired'],
+    ]) {
+      const table = new RouteTable([{ ...route(retiredId!, '/pets/v1/pets/{id}'), fallback: true }, route(liveId!, '/pets/v1/pets/{petId}')]);
+      expect(table.match('', 'GET', '/pets/v1/pets/1')).toBe(liveId);
+      expect(table.stats.conflicts).toEqual([]);
+    }
+  });
+
+  it('consults fallback routes only when no primary route matches, even a less specific or host-less one', () => {
+    const table = new RouteTable([
+      { ...route('retired-mine', '/pets/v1/pets/mine'), fallback: true },
+      { ...route('retired-host', '/pets/v1/pets/{id}', ['GET'], 'api.example.com'), fallback: true },
+      { ...route('retired-old', '/pets/v1/old'), fallback: true },
+      route('live', '/pets/v1/pets/{petId}'),
+    ]);
+    expect(table.match('', 'GET', '/pets/v1/pets/mine')).toBe('live');
+    expect(table.match('api.example.com', 'GET', '/pets/v1/pets/7')).toBe('live');
+    expect(table.match('', 'GET', '/pets/v1/old')).toBe('retired-old');
+    expect(table.match('', 'POST', '/pets/v1/pets/7')).toBeUndefined();
+  });
+
   it('extracts parameters of a matched template', () => {
     expect(extractParams('/pets/{petId}/photos/{photoId}', '/pets/1/photos/2')).toEqual({ petId: '1', photoId: '2' });
     expect(extractParams('/files/{path*}', '/files/a/b')).toEqual({ path: 'a/b' });

@@ -2,7 +2,8 @@
  * A segment trie per host and method, built once per configuration change. Matching walks
  * the path string by index (no split, no regular expression) and prefers, at every segment,
  * a static segment over a `{param}` over a trailing catch-all (`{name*}` or `*`), with
- * backtracking, so the most specific template wins.
+ * backtracking, so the most specific template wins. Fallback routes sit in a second set of
+ * tries consulted only when no primary route matches, whatever their specificity or host.
  */
 export interface RouteDefinition<T> {
   readonly id: string;
@@ -11,13 +12,21 @@ export interface RouteDefinition<T> {
   readonly methods: readonly string[];
   readonly template: string;
   readonly value: T;
+  /**
+   * Matched only when no primary route matches. The gateway passes retired routes here, so a
+   * live version that took over a retired version's path always answers, never the 410.
+   */
+  readonly fallback?: boolean;
 }
 
 export interface RouteTableStats {
   readonly routes: number;
   /** Templates refused as malformed, by route id. */
   readonly invalid: ReadonlyArray<{ id: string; reason: string }>;
-  /** Same host, method and template claimed by several routes: the smallest route id wins. */
+  /**
+   * Same host, method and template claimed by several routes of the same tier (primary or
+   * fallback): the smallest route id wins.
+   */
   readonly conflicts: ReadonlyArray<{ kept: string; dropped: string }>;
 }
 
@@ -57,8 +66,11 @@ export function parseTemplate(template: string): Segment[] {
 
 const ANY_HOST = '';
 
+type HostTries<T> = Map<string, Map<string, TrieNode<T>>>;
+
 export class RouteTable<T> {
-  private readonly hosts = new Map<string, Map<string, TrieNode<T>>>();
+  private readonly primary: HostTries<T> = new Map();
+  private readonly fallback: HostTries<T> = new Map();
   readonly stats: RouteTableStats;
 
   constructor(definitions: Iterable<RouteDefinition<T>>) {
@@ -76,8 +88,9 @@ export class RouteTable<T> {
       }
       routes += 1;
       const host = definition.host === null ? ANY_HOST : definition.host.toLowerCase();
-      let methods = this.hosts.get(host);
-      if (!methods) this.hosts.set(host, (methods = new Map()));
+      const hosts = definition.fallback === true ? this.fallback : this.primary;
+      let methods = hosts.get(host);
+      if (!methods) hosts.set(host, (methods = new Map()));
       for (const method of definition.methods) {
         let root = methods.get(method);
         if (!root) methods.set(method, (root = new TrieNode<T>()));
@@ -90,14 +103,18 @@ export class RouteTable<T> {
 
   /** The route for a normalised path, or undefined. `host` is lowercase without port. */
   match(host: string, method: string, path: string): T | undefined {
-    const specific = host.length > 0 ? this.hosts.get(host)?.get(method) : undefined;
-    if (specific) {
-      const leaf = walk(specific, path, 1);
-      if (leaf) return leaf.value;
-    }
-    const any = this.hosts.get(ANY_HOST)?.get(method);
-    return any ? walk(any, path, 1)?.value : undefined;
+    return matchIn(this.primary, host, method, path) ?? (this.fallback.size > 0 ? matchIn(this.fallback, host, method, path) : undefined);
   }
+}
+
+function matchIn<T>(hosts: HostTries<T>, host: string, method: string, path: string): T | undefined {
+  const specific = host.length > 0 ? hosts.get(host)?.get(method) : undefined;
+  if (specific) {
+    const leaf = walk(specific, path, 1);
+    if (leaf) return leaf.value;
+  }
+  const any = hosts.get(ANY_HOST)?.get(method);
+  return any ? walk(any, path, 1)?.value : undefined;
 }
 
 function insert<T>(root: TrieNode<T>, segments: Segment[], leaf: Leaf<T>): string {

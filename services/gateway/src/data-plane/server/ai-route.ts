@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UsageRecord } from '../usage/usage-record';
+import { usageRecordLimits } from '@gatehouse/contracts';
+import { bounded, type UsageRecord } from '../usage/usage-record';
 
 /** What an AI handler reports for one request (the `ai` part of the usage record). */
 export type AiUsageLike = NonNullable<UsageRecord['ai']>;
@@ -19,15 +20,17 @@ export interface AiRouteContext {
  */
 export type AiRouteHandler = (req: IncomingMessage, res: ServerResponse, context: AiRouteContext) => Promise<AiUsageLike | null>;
 
+/** The usage record's `ai` part, held within the contract's limits (see `bounded`). */
 export function aiUsageOf(usage: AiUsageLike | null): UsageRecord['ai'] {
   if (usage === null) return null;
+  const { tokens, costMicros } = usageRecordLimits;
   return {
-    provider: usage.provider,
-    model: usage.model,
-    promptTokens: usage.promptTokens,
-    completionTokens: usage.completionTokens,
-    cachedTokens: usage.cachedTokens,
-    costMicros: usage.costMicros,
+    provider: usage.provider.slice(0, 100),
+    model: usage.model.slice(0, 200),
+    promptTokens: bounded(usage.promptTokens, tokens),
+    completionTokens: bounded(usage.completionTokens, tokens),
+    cachedTokens: bounded(usage.cachedTokens, tokens),
+    costMicros: usage.costMicros === null ? null : bounded(usage.costMicros, costMicros),
     currency: usage.currency,
   };
 }

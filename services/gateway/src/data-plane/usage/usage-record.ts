@@ -1,4 +1,4 @@
-import type { EventData, UsageRecordedV1 } from '@gatehouse/contracts';
+import { type EventData, type UsageRecordedV1, usageRecordLimits } from '@gatehouse/contracts';
 import type { Exchange } from '../server/exchange';
 
 export type UsageRecord = EventData<typeof UsageRecordedV1>;
@@ -15,6 +15,14 @@ export interface UsageSink {
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * A count held within the contract's limits. A record over them would be refused by the schema
+ * and the request never metered (a tunnel open for days, a provider reporting absurd counts):
+ * the record keeps the limit instead.
+ */
+export const bounded = (value: number, limit: number): number => Math.min(Math.max(Math.round(value), 0), limit);
+const boundedMs = (value: number): number => Math.min(round(value), usageRecordLimits.latencyMs);
 
 /** The usage record of an answered (or refused) request. */
 export function usageRecordOf(exchange: Exchange, gatewayId: string, totalMs: number): UsageRecord {
@@ -33,10 +41,10 @@ export function usageRecordOf(exchange: Exchange, gatewayId: string, totalMs: nu
     method: exchange.method.length <= 20 ? exchange.method : exchange.method.slice(0, 20),
     status: exchange.status,
     rejection: exchange.rejection,
-    latencyMs: round(totalMs),
-    upstreamLatencyMs: exchange.upstreamMs === null ? null : round(exchange.upstreamMs),
-    bytesIn: exchange.bytesIn,
-    bytesOut: exchange.bytesOut,
+    latencyMs: boundedMs(totalMs),
+    upstreamLatencyMs: exchange.upstreamMs === null ? null : boundedMs(exchange.upstreamMs),
+    bytesIn: bounded(exchange.bytesIn, usageRecordLimits.bytes),
+    bytesOut: bounded(exchange.bytesOut, usageRecordLimits.bytes),
     ai: exchange.ai,
   };
 }

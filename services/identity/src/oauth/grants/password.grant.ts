@@ -13,8 +13,10 @@ import type { TokenResponse } from './token-response';
 
 /**
  * Member login: the RFC 6749 section 4.3 password grant, accepted only from the first-party
- * public client `gatehouse-cli` (the CLI and console, which collect the password themselves;
- * no third-party application ever sees it). Yields an admin access token and a refresh token.
+ * public client `gatehouse-cli` (the CLI, which collects the password itself; registered
+ * applications get unauthorized_client). RFC 9700 section 2.4 forbids this grant outright;
+ * docs/services/identity.md says why it is used anyway and how it is limited. Yields an admin
+ * access token and a refresh token.
  */
 @Injectable()
 export class PasswordGrant {
