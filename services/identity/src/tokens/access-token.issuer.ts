@@ -44,7 +44,7 @@ export class AccessTokenIssuer {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  issue(request: AccessTokenRequest): IssuedAccessToken {
+  async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const now = this.clock.now();
     const key = this.keys.activeSigningKey(request.tenantId, now);
     if (!key) throw temporarilyUnavailable('no active signing key is known yet');
@@ -66,7 +66,7 @@ export class AccessTokenIssuer {
       ...(request.scopes.length > 0 ? { scope: request.scopes.join(' ') } : {}),
       ...request.claims,
     };
-    const signed = signCompactJws(key.material, payload);
+    const signed = await signCompactJws(key.material, payload);
     const token = encryption ? encryptNested(signed, encryption, { jti, exp, client_id: request.clientId }) : signed;
     return { token, jti, issuedAt: iat, expiresAt: exp, expiresIn: Math.max(0, exp - iat), kid: key.kid, encrypted: encryption !== null };
   }

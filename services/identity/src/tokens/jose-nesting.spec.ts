@@ -26,7 +26,7 @@ describe('signCompactJws', () => {
   it.each(['ES256', 'EdDSA', 'RS256', 'PS256'] as const)('signs %s tokens that jose verifies, with typ at+jwt', async (alg: SigningAlg) => {
     const keys = pair(alg === 'ES256' ? 'ES256' : alg === 'EdDSA' ? 'EdDSA' : 'RSA');
     const material = prepareSigningMaterial('kid-1', alg, keys.privateJwk, { ...keys.publicJwk, kid: 'kid-1', alg, use: 'sig' } as never);
-    const token = signCompactJws(material, claims);
+    const token = await signCompactJws(material, claims);
     const { payload, protectedHeader } = await jwtVerify(token, keys.publicKey, { algorithms: [alg], typ: 'at+jwt' });
     expect(protectedHeader).toEqual({ alg, kid: 'kid-1', typ: 'at+jwt' });
     expect(payload).toEqual(claims);

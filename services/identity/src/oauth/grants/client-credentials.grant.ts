@@ -18,11 +18,11 @@ export class ClientCredentialsGrant {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  handle(authenticated: AuthenticatedClient, form: FormParams): TokenResponse {
+  async handle(authenticated: AuthenticatedClient, form: FormParams): Promise<TokenResponse> {
     if (authenticated.kind !== 'application') throw unauthorizedClient('the client_credentials grant needs a confidential client');
     const client = authenticated.client;
     const decision = decideGrant(this.index, client, form.all('resource'), parseScope(form.optional('scope')));
-    const issued = this.issuer.issue({
+    const issued = await this.issuer.issue({
       tenantId: client.tenantId,
       subject: client.id,
       clientId: client.id,

@@ -41,7 +41,7 @@ export class MemberSessions {
 
   async issue(manager: EntityManager, member: Member, family?: { id: string; expiresAt: Date }): Promise<TokenResponse> {
     const memberships = await this.teams.membershipsOf(member.id, manager);
-    const issued = this.issuer.issue({
+    const issued = await this.issuer.issue({
       tenantId: member.tenantId,
       subject: member.id,
       clientId: CLI_CLIENT_ID,

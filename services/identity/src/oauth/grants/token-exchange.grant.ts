@@ -52,7 +52,7 @@ export class TokenExchangeGrant {
     const previousActor = subject.claims.act;
     if (depthOf(previousActor) >= MAX_ACT_DEPTH) throw invalidGrant('the delegation chain is too long');
     const decision = decideGrant(this.index, client, form.all('resource'), parseScope(form.optional('scope')), new Set(subject.scopes));
-    const issued = this.issuer.issue({
+    const issued = await this.issuer.issue({
       tenantId: client.tenantId,
       subject: subject.subject,
       clientId: client.id,
