@@ -15,7 +15,7 @@ export { freePorts, isPortFree } from './ports';
 export { repoRoot, stateDir } from './paths';
 export { startPlatform } from './platform/start-platform';
 export type { Platform, PlatformOptions } from './platform/start-platform';
-export { SERVICES, serviceEnv, resolvePorts, portVariable } from './platform/service-table';
+export { GATEWAY_NODE_OPTIONS, SERVICES, serviceEnv, resolvePorts, portVariable } from './platform/service-table';
 export type { ServiceSpec, ServiceEnvContext } from './platform/service-table';
 export { spawnService, waitUntilReady, describeExit } from './platform/service-process';
 export type { RunningService } from './platform/service-process';

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATEWAY_NODE_OPTIONS } from '@gatehouse/devstack';
 import { benchFixture } from './bench-state';
 import { type LatencyResult, OpenLoop, throughput, type ThroughputResult } from './load';
 import { treeCpuSeconds } from '../../../bench/lib/proc';
@@ -13,7 +14,8 @@ import { type ReferenceProxy, startHaproxy, startNginx } from './reference-proxi
  * (50), BENCH_RATE (1000), BENCH_RATE_SECONDS (5: one-second open-loop slices per scenario),
  * BENCH_OUT (a file for the table), BENCH_JSON (a file for the same results as JSON, with each
  * scenario's server pid and measured time window), BENCH_PROFILE_DIR (CPU profile of the gateway),
- * BENCH_GATEWAY_NODE_FLAGS (extra node flags for the gateway process, e.g. `--max-semi-space-size=64`),
+ * BENCH_GATEWAY_NODE_FLAGS (node flags for the gateway process; default production's
+ * `GATEWAY_NODE_OPTIONS`, `--max-semi-space-size=32`; empty for V8's defaults),
  * BENCH_USAGE_PRODUCER (`thread`, production's worker thread, by default; `inline` produces on the
  * gateway's own event loop, for comparison; both need KAFKA_BROKERS).
  */
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const fixture = await benchFixture(upstream);
   const profile = [
     ...(process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
-    ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? GATEWAY_NODE_OPTIONS).split(' ').filter(Boolean),
   ];
   const gateway = await child<{ port: number; usage: string }>('bench-gateway.js', { state: fixture.state, secret: fixture.secret }, profile);
   const gatewayProcess = children.at(-1)!;

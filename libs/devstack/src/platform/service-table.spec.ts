@@ -42,6 +42,13 @@ describe('service table', () => {
     expect(serviceEnv(spec('keys'), context).GATEWAY_JOURNAL_DIR).toBeUndefined();
   });
 
+  it('gives the gateway a larger young generation, keeping NODE_OPTIONS it inherits', () => {
+    expect(serviceEnv(spec('gateway'), context).NODE_OPTIONS).toBe('--max-semi-space-size=32');
+    expect(serviceEnv(spec('gateway'), { ...context, env: { NODE_OPTIONS: '--enable-source-maps' } }).NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=32');
+    expect(serviceEnv(spec('gateway'), { ...context, env: { NODE_OPTIONS: '--max-semi-space-size=64' } }).NODE_OPTIONS).toBe('--max-semi-space-size=64');
+    expect(serviceEnv(spec('keys'), context).NODE_OPTIONS).toBeUndefined();
+  });
+
   it('lets the parent env override ports, log level and topic prefix', () => {
     const env = serviceEnv(spec('gateway'), { ...context, env: { GATEWAY_PORT: '9190', GATEWAY_PROXY_PORT: '9180', LOG_LEVEL: 'debug', KAFKA_TOPIC_PREFIX: 'dev.' } });
     expect(env).toMatchObject({ PORT: '9190', GATEWAY_PROXY_PORT: '9180', LOG_LEVEL: 'debug', KAFKA_TOPIC_PREFIX: 'dev.' });

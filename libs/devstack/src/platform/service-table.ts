@@ -29,6 +29,18 @@ export interface ResolvedPorts {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
+/**
+ * The gateway's V8 young generation: 32 MiB semi-spaces (16 by default) halve its scavenges
+ * under load and take most GC pauses out of its p99 (docs/services/gateway.md). Given through
+ * NODE_OPTIONS unless that already sets a semi-space size.
+ */
+export const GATEWAY_NODE_OPTIONS = '--max-semi-space-size=32';
+
+function withGatewayNodeOptions(inherited: string | undefined): string {
+  if (inherited?.includes('--max-semi-space-size')) return inherited;
+  return inherited ? `${inherited} ${GATEWAY_NODE_OPTIONS}` : GATEWAY_NODE_OPTIONS;
+}
+
 export const SERVICES: readonly ServiceSpec[] = [
   { name: 'keys', port: 8082, describe: ({ port }) => `keys        ${url(port)}  (JWKS, key sets)` },
   { name: 'identity', port: 8081, describe: ({ port }) => `identity    ${url(port)}  (tokens, tenants, applications)` },
@@ -38,7 +50,10 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'gateway',
     port: 8090,
     extraPorts: { GATEWAY_PROXY_PORT: 8080 },
-    env: ({ stateDir, env }): Record<string, string> => (env.GATEWAY_JOURNAL_DIR || !stateDir ? {} : { GATEWAY_JOURNAL_DIR: join(stateDir, 'gateway-journal') }),
+    env: ({ stateDir, env }): Record<string, string> => ({
+      NODE_OPTIONS: withGatewayNodeOptions(env.NODE_OPTIONS),
+      ...(env.GATEWAY_JOURNAL_DIR || !stateDir ? {} : { GATEWAY_JOURNAL_DIR: join(stateDir, 'gateway-journal') }),
+    }),
     describe: ({ port, extra }) => `gateway     ${url(extra.GATEWAY_PROXY_PORT!)}  (data plane), control plane ${url(port)}`,
   },
 ];
