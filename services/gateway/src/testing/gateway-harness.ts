@@ -6,6 +6,7 @@ import { baseConfigSchema, loadConfig, port } from '@gatehouse/config';
 import { type EventData, type EventDefinition, KeyStateV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
+import { eventually, type Truthy } from '@gatehouse/testing';
 import { createServiceApp } from '@gatehouse/platform';
 import type { Kafka } from 'kafkajs';
 import { AppModule } from '../app.module';
@@ -17,20 +18,9 @@ import { keyStateOf, newKey, newTransportSecret, signAccessToken, type TestKey, 
 export const TEST_ISSUER = 'https://identity.gatehouse.test';
 export const BOOTSTRAP_TOKEN = 'test-bootstrap-admin-token-0123456789';
 
-/** Polls `check` until it returns a truthy value or throws no more; fails after the deadline. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Polls `check` until it returns a truthy value or throws no more (`eventually`, gateway defaults). */
+export function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<Truthy<T>> {
+  return eventually(check, what, timeoutMs);
 }
 
 export interface GatewayInstance {
