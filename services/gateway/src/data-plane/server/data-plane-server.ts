@@ -194,6 +194,7 @@ export class DataPlaneServer {
     const totalMs = performance.now() - exchange.startedAt;
     this.options.metrics.observe(exchange.route?.id ?? null, exchange.status, totalMs, exchange.upstreamMs);
     this.options.usage.add(usageRecordOf(exchange, this.options.gatewayId, totalMs));
+    exchange.release();
     this.inFlight -= 1;
     if (this.inFlight === 0 && this.drained !== null) this.drained();
   }
