@@ -76,9 +76,9 @@ export class Exchange {
    * Drops what ties this request's objects to each other once it is over. A finished exchange
    * can sit in the old generation, unreachable but not yet collected (a listener or a cleared
    * timer's arguments held it when a scavenge ran); while it does, the objects it points to
-   * count as live in every scavenge and are promoted in turn, the next request's among them.
-   * Measured at 1,000 requests/s: 1.2-1.8 MB promoted per scavenge and 8-10 ms pauses without
-   * this, 80-100 KB and 2-3 ms with it.
+   * count as live in every scavenge and are promoted in turn. Measured at 1,000 requests/s:
+   * 1.2-1.8 MB promoted per scavenge and 8-10 ms pauses without this, 80-100 KB and 2-3 ms
+   * with it.
    */
   release(): void {
     this.controller = null;
