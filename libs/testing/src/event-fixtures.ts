@@ -25,10 +25,31 @@ import {
   TeamChangedV1,
   TenantChangedV1,
   TokenRevokedV1,
+  UsageBatchRecordedV1,
   UsageRecordedV1,
 } from '@gatehouse/contracts';
 
 const at = '2026-01-15T10:00:00.000Z';
+
+const usageRecord = {
+  recordId: '0b6a2f52-2d7b-4c55-9a57-6a4f3a2a9c11',
+  at,
+  gatewayId: 'gw-1',
+  tenantId: 'acme',
+  applicationId: 'app-checkout',
+  apiId: 'api-payments',
+  routeId: 'route-payments-get',
+  planId: 'plan-gold',
+  subscriptionId: 'sub-1',
+  method: 'POST',
+  status: 200,
+  rejection: null,
+  latencyMs: 12.5,
+  upstreamLatencyMs: 11.2,
+  bytesIn: 512,
+  bytesOut: 2048,
+  ai: { provider: 'openai', model: 'gpt-4o-mini', promptTokens: 120, completionTokens: 48, cachedTokens: 0, costMicros: 47, currency: 'USD' },
+} satisfies EventData<typeof UsageRecordedV1>;
 
 /** A valid payload of every event type, for round-trip tests and as a starting point for builders. */
 export const eventFixtures = {
@@ -269,25 +290,8 @@ export const eventFixtures = {
     updatedAt: at,
   } satisfies EventData<typeof PromptStateV1>,
   [ApiChangedV1.type]: { apiId: 'api-payments', tenantId: 'acme', teamId: 'team-payments', name: 'Payments', change: 'created', by: 'member-ada', at } satisfies EventData<typeof ApiChangedV1>,
-  [UsageRecordedV1.type]: {
-    recordId: '0b6a2f52-2d7b-4c55-9a57-6a4f3a2a9c11',
-    at,
-    gatewayId: 'gw-1',
-    tenantId: 'acme',
-    applicationId: 'app-checkout',
-    apiId: 'api-payments',
-    routeId: 'route-payments-get',
-    planId: 'plan-gold',
-    subscriptionId: 'sub-1',
-    method: 'POST',
-    status: 200,
-    rejection: null,
-    latencyMs: 12.5,
-    upstreamLatencyMs: 11.2,
-    bytesIn: 512,
-    bytesOut: 2048,
-    ai: { provider: 'openai', model: 'gpt-4o-mini', promptTokens: 120, completionTokens: 48, cachedTokens: 0, costMicros: 47, currency: 'USD' },
-  } satisfies EventData<typeof UsageRecordedV1>,
+  [UsageRecordedV1.type]: usageRecord,
+  [UsageBatchRecordedV1.type]: { batchId: '5d0c7a8e-6f1b-4f3e-9b2a-3c4d5e6f7a8b', tenantId: 'acme', records: [usageRecord, { ...usageRecord, recordId: '7e2b9c41-1a3d-4e5f-8a6b-9c0d1e2f3a4b', status: 429, rejection: 'rate_limited', upstreamLatencyMs: null, ai: null }] } satisfies EventData<typeof UsageBatchRecordedV1>,
   [QuotaStateV1.type]: {
     quotaKey: 'sub-1:requests:month',
     tenantId: 'acme',

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { TransportSecret } from '@gatehouse/auth';
-import { UsageRecordedV1 } from '@gatehouse/contracts';
-import { createKafka, ensureTopics, EventProducer } from '@gatehouse/messaging';
+import { UsageBatchRecordedV1 } from '@gatehouse/contracts';
+import { createKafka, ensureTopics, EventProducer, MAX_REQUEST_BYTES } from '@gatehouse/messaging';
 import { Registry } from 'prom-client';
 import { DataPlane } from '../src/data-plane/data-plane';
+import { encodeUsageBatches } from '../src/data-plane/usage/usage-batches';
 import { UsageProducerThread } from '../src/data-plane/usage/usage-producer-thread';
-import type { UsageSink } from '../src/data-plane/usage/usage-record';
+import type { UsageRecord, UsageSink } from '../src/data-plane/usage/usage-record';
 import { applyStateRecord } from '../src/state-sync/state-feed';
 import type { BenchState } from './bench-state';
 import { gatewayStateDefinitions } from '../src/state-sync/state-feed';
@@ -26,16 +27,17 @@ async function sink(): Promise<{ sink: UsageSink; describe: string }> {
   }
   const prefix = `gateway-bench.${Date.now().toString(36)}.`;
   const kafka = createKafka({ clientId: 'gateway-bench', brokers: brokers.split(',') });
-  await ensureTopics(kafka, prefix, [UsageRecordedV1.topic]);
+  await ensureTopics(kafka, prefix, [UsageBatchRecordedV1.topic]);
   if (process.env.BENCH_USAGE_PRODUCER === 'inline') {
     const producer = new EventProducer(kafka, { prefix, source: '/gatehouse/gateway' });
     await producer.connect();
-    return { sink: { send: (records) => producer.publishMany(UsageRecordedV1, records) }, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageRecordedV1.topic.name}) on the gateway's event loop` };
+    const send = (records: UsageRecord[]) => producer.publishEncoded(UsageBatchRecordedV1.topic, encodeUsageBatches(records, { source: '/gatehouse/gateway', maxBytes: MAX_REQUEST_BYTES }));
+    return { sink: { send }, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageBatchRecordedV1.topic.name}) on the gateway's event loop` };
   }
   // The production sink: records produced from a worker thread.
   const producer = new UsageProducerThread({ service: 'gateway-bench', clientId: 'gateway-bench', brokers: brokers.split(','), prefix, source: '/gatehouse/gateway', logLevel: 'warn' });
   producer.start();
-  return { sink: producer, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageRecordedV1.topic.name}) from a worker thread` };
+  return { sink: producer, describe: `usage produced to Kafka ${brokers} (${prefix}${UsageBatchRecordedV1.topic.name}) from a worker thread` };
 }
 
 let records = 0;

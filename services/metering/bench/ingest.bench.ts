@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { type EventData, PlanStateV1, SubscriptionStateV1 } from '@gatehouse/contracts';
+import { type EventData, PlanStateV1, SubscriptionStateV1, USAGE_BATCH_MAX_RECORDS } from '@gatehouse/contracts';
 import { eventually } from '@gatehouse/testing';
 import { IngestMetrics, ingestPhases } from '../src/ingest/ingest.metrics';
 import type { UsageRecord } from '../src/ingest/usage-record';
@@ -98,12 +98,21 @@ export async function ingestBenchmark(env: MeteringTestEnv, count: number): Prom
   await env.prepareTopics();
   await publishQuotaPlans(env);
   const producing = performance.now();
+  // As gateways produce them: a flush of up to 500 records, one batch event per tenant in it.
   const chunk: ReturnType<MeteringTestEnv['encode']>[] = [];
+  const flush: UsageRecord[] = [];
+  const encodeFlush = () => {
+    const byTenant = new Map<string, UsageRecord[]>();
+    for (const record of flush.splice(0)) byTenant.set(record.tenantId, [...(byTenant.get(record.tenantId) ?? []), record]);
+    for (const records of byTenant.values()) chunk.push(env.encodeBatch(records));
+  };
   for (const record of traffic(count, Date.now())) {
-    chunk.push(env.encode(record));
-    if (chunk.length === 40_000) await env.produceUsage(chunk.splice(0));
+    flush.push(record);
+    if (flush.length === USAGE_BATCH_MAX_RECORDS) encodeFlush();
+    if (chunk.length >= 400) await env.produceUsage(chunk.splice(0), 100);
   }
-  await env.produceUsage(chunk.splice(0));
+  encodeFlush();
+  await env.produceUsage(chunk.splice(0), 100);
   const produced = (performance.now() - producing) / 1000;
   console.log(`pre-produced ${count} usage records in ${fixed(produced)} s (${Math.round(count / produced)} records/s)`);
 

@@ -65,7 +65,7 @@ export async function profileStatement(env: MeteringTestEnv, app: MeteringTestAp
     let nodeCpu = process.cpuUsage();
     const now = Date.now();
     const decoded = messages.map((value) => decodeUsageMessage(value));
-    const valid = decoded.map((entry) => ({ item: null, record: (entry as { record: UsageRecord }).record }));
+    const valid = decoded.flatMap((entry) => (entry.ok ? entry.records.map((record) => ({ item: null, record })) : []));
     const counted = classifyRecords(valid, now, { maxLatenessMs: 3_600_000, ledgerRetentionDays: 35 }).counted;
     timings.decode += performance.now() - started;
     cpu.decode += (process.cpuUsage(nodeCpu).user + process.cpuUsage(nodeCpu).system) / 1000;

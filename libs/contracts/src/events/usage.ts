@@ -26,12 +26,9 @@ const tokenCount = z.number().int().min(0).max(usageRecordLimits.tokens);
 
 /**
  * One record per request the gateway answered, rejected ones included. `recordId` is the
- * idempotency key: metering counts each record id exactly once.
+ * idempotency key: metering counts each record id exactly once, whichever event carried it.
  */
-export const UsageRecordedV1 = defineEvent({
-  type: 'gatehouse.gateway.usage.recorded.v1',
-  topic: Topics.usage,
-  schema: z.object({
+export const usageRecordSchema = z.object({
     recordId: z.uuid(),
     /** When the request arrived at the gateway. */
     at: timestamp,
@@ -66,7 +63,41 @@ export const UsageRecordedV1 = defineEvent({
         currency: z.string().length(3).nullable(),
       })
       .nullable(),
-  }),
+});
+
+/**
+ * A single usage record as its own event. The gateway produces `UsageBatchRecordedV1`; metering
+ * still counts this one (records dead-lettered from a batch are written back in this form, and
+ * a gateway of an earlier release produces it).
+ */
+export const UsageRecordedV1 = defineEvent({
+  type: 'gatehouse.gateway.usage.recorded.v1',
+  topic: Topics.usage,
+  schema: usageRecordSchema,
   key: (data) => data.recordId,
+  tenant: (data) => data.tenantId,
+});
+
+/** Most records one `UsageBatchRecordedV1` carries: the largest records allowed stay well under Kafka's 1 MB message limit. */
+export const USAGE_BATCH_MAX_RECORDS = 500;
+
+/**
+ * Usage records of one tenant, as the gateway produces them: one Kafka message for up to
+ * `USAGE_BATCH_MAX_RECORDS` requests instead of one each, which takes most of the cost of
+ * metering a request off the gateway and the broker. Each record keeps its `recordId`:
+ * metering counts a record once however many batches (a retried send, a journal replay)
+ * carried it. `batchId` is the message key, so batches spread over the partitions.
+ */
+export const UsageBatchRecordedV1 = defineEvent({
+  type: 'gatehouse.gateway.usage.batch.recorded.v1',
+  topic: Topics.usage,
+  schema: z
+    .object({
+      batchId: z.uuid(),
+      tenantId,
+      records: z.array(usageRecordSchema).min(1).max(USAGE_BATCH_MAX_RECORDS),
+    })
+    .refine((batch) => batch.records.every((record) => record.tenantId === batch.tenantId), { message: 'every record must belong to the batch tenant', path: ['records'] }),
+  key: (data) => data.batchId,
   tenant: (data) => data.tenantId,
 });

@@ -1,4 +1,4 @@
-import { encodeEvent, type Envelope, type EventData, type EventDefinition } from '@gatehouse/contracts';
+import { ContractViolationError, type EncodedEvent, encodeEvent, type Envelope, type EventData, type EventDefinition, type TopicSpec } from '@gatehouse/contracts';
 import { currentCorrelationId, type Logger } from '@gatehouse/observability';
 import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -15,6 +15,13 @@ export interface EventProducerOptions {
   registry?: Registry;
   logger?: Logger;
 }
+
+/**
+ * Most bytes of event values one produce request carries. Kafka refuses a record batch over
+ * the broker's `message.max.bytes` (1 MiB by default) and the messages of one request that land
+ * on the same partition travel in one record batch.
+ */
+export const MAX_REQUEST_BYTES = 900 * 1024;
 
 export interface PublishOptions {
   /** Trace id of the envelope; defaults to the current correlation id. */
@@ -150,15 +157,34 @@ export class EventProducer {
     return encoded.envelope;
   }
 
-  /** Publishes many events of one type in a single request (e.g. a batch of usage records). */
+  /** Publishes many events of one type, in one request unless they exceed `MAX_REQUEST_BYTES`. */
   async publishMany<D extends EventDefinition>(definition: D, items: EventData<D>[]): Promise<void> {
-    if (items.length === 0) return;
     const traceId = currentCorrelationId();
-    const messages = items.map((data) => {
-      const encoded = encodeEvent(definition, data, { source: this.options.source, traceId });
-      return { key: encoded.key, value: encoded.value, headers: eventHeaders(encoded.envelope) };
-    });
-    await this.sendRaw(topicName(this.options.prefix, definition.topic), messages);
+    await this.publishEncoded(
+      definition.topic,
+      items.map((data) => encodeEvent(definition, data, { source: this.options.source, traceId })),
+    );
+  }
+
+  /**
+   * Publishes events encoded with `encodeEvent`, in order, in as few requests as
+   * `MAX_REQUEST_BYTES` allows; resolves once every request was acknowledged. An event larger
+   * than that on its own is refused before anything is sent (the caller splits it).
+   */
+  async publishEncoded(topic: TopicSpec, events: readonly EncodedEvent[]): Promise<void> {
+    const requests: Message[][] = [];
+    let bytes = Infinity;
+    for (const event of events) {
+      const size = Buffer.byteLength(event.value);
+      if (size > MAX_REQUEST_BYTES) throw new ContractViolationError(`${event.envelope.type} event ${event.envelope.id} is ${size} bytes; at most ${MAX_REQUEST_BYTES} go in one request`);
+      if (bytes + size > MAX_REQUEST_BYTES) {
+        requests.push([]);
+        bytes = 0;
+      }
+      requests.at(-1)!.push({ key: event.key, value: event.value, headers: eventHeaders(event.envelope) });
+      bytes += size;
+    }
+    for (const messages of requests) await this.sendRaw(topicName(this.options.prefix, topic), messages);
   }
 
   /** Publishes a tombstone (null value) for `key` on the definition's compacted topic. */

@@ -1,9 +1,9 @@
-import { type EventData, Topics, type UsageRecordedV1 } from '@gatehouse/contracts';
+import { type EventData, Topics, UsageBatchRecordedV1, type UsageRecordedV1 } from '@gatehouse/contracts';
 import type { Consumer, Kafka } from 'kafkajs';
 
 type UsageRecord = EventData<typeof UsageRecordedV1>;
 
-/** Reads the usage topic from the beginning and keeps every record, with how often each record id was seen. */
+/** Reads the usage topic from the beginning and keeps every record, single or in a batch event, with how often each record id was seen. */
 export class UsageCollector {
   readonly records = new Map<string, UsageRecord>();
   readonly counts = new Map<string, number>();
@@ -27,10 +27,12 @@ export class UsageCollector {
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        const envelope = JSON.parse(message.value!.toString()) as { data: UsageRecord };
-        const id = envelope.data.recordId;
-        this.records.set(id, envelope.data);
-        this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+        const envelope = JSON.parse(message.value!.toString()) as { type: string; data: UsageRecord | EventData<typeof UsageBatchRecordedV1> };
+        const records = envelope.type === UsageBatchRecordedV1.type ? (envelope.data as EventData<typeof UsageBatchRecordedV1>).records : [envelope.data as UsageRecord];
+        for (const record of records) {
+          this.records.set(record.recordId, record);
+          this.counts.set(record.recordId, (this.counts.get(record.recordId) ?? 0) + 1);
+        }
         this.positions.set(partition, BigInt(message.offset) + 1n);
       },
     });

@@ -84,4 +84,25 @@ describe('usage messages that cannot be counted', () => {
     const metrics = (await app.get('/metrics', null)).text;
     expect(metrics).toMatch(/metering_records_dead_lettered_total\{[^}]*code="ERR_UNSTORABLE"[^}]*\} 1/);
   });
+
+  it('takes a refused record out of a batch event alone, as a single-record event, and counts the rest of the batch', async () => {
+    const counted = [usageRecord({ applicationId: 'app-batch' }), usageRecord({ applicationId: 'app-batch' })];
+    const badStatus = { ...usageRecord({ applicationId: 'app-batch' }), status: 700 };
+    const tooOld = usageRecord({ applicationId: 'app-batch', at: new Date(Date.now() - 40 * 86_400_000).toISOString() });
+    await env.produceUsage([env.encodeBatch([counted[0]!, badStatus, tooOld, counted[1]!])]);
+    await env.waitForIngest();
+
+    for (const [record, code, reason] of [
+      [badStatus, 'ERR_CONTRACT_VIOLATION', 'records.1.status: Too big'],
+      [tooOld, 'ERR_BEYOND_RETENTION', 'older than the ledger retention'],
+    ] as const) {
+      const letter = await eventually(() => collector.messages.find((message) => message.key === record.recordId), `the dead letter of ${code}`);
+      expect(letter.envelope).toMatchObject({ type: UsageRecordedV1.type, tenant: 'acme', source: '/gatehouse/gateway', data: record });
+      expect(letter.headers['x-dlq-error-code']).toBe(code);
+      expect(letter.headers['x-dlq-reason']).toContain(reason);
+      expect(letter.headers['x-dlq-origin-offset']).toMatch(/^\d+$/);
+    }
+    const ledger = await env.sql<{ record_id: string }>(`select record_id from $schema.usage_ledger where application_id = 'app-batch'`);
+    expect(ledger.map((row) => row.record_id).sort()).toEqual(counted.map((record) => record.recordId).sort());
+  });
 });

@@ -11,6 +11,7 @@ export const MAX_FUTURE_MS = DAY_MS;
 
 export interface Refusal<T> {
   item: T;
+  record: UsageRecord;
   reason: string;
   code: string;
 }
@@ -37,11 +38,11 @@ export function classifyRecords<T>(items: ReadonlyArray<{ item: T; record: Usage
   for (const { item, record } of items) {
     const atMs = Date.parse(record.at);
     if (atMs < oldestMs) {
-      result.refused.push({ item, code: 'ERR_BEYOND_RETENTION', reason: `record ${record.recordId} at ${record.at} is older than the ledger retention (${policy.ledgerRetentionDays} days): it can no longer be deduplicated` });
+      result.refused.push({ item, record, code: 'ERR_BEYOND_RETENTION', reason: `record ${record.recordId} at ${record.at} is older than the ledger retention (${policy.ledgerRetentionDays} days): it can no longer be deduplicated` });
       continue;
     }
     if (atMs > newestMs) {
-      result.refused.push({ item, code: 'ERR_FUTURE_RECORD', reason: `record ${record.recordId} at ${record.at} is more than ${MAX_FUTURE_MS / 3_600_000} h ahead of the metering clock` });
+      result.refused.push({ item, record, code: 'ERR_FUTURE_RECORD', reason: `record ${record.recordId} at ${record.at} is more than ${MAX_FUTURE_MS / 3_600_000} h ahead of the metering clock` });
       continue;
     }
     const atDay = utcDay(atMs);

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { DeadLetter } from './dead-letter.publisher';
-import type { CountedRecord } from './usage-record';
+import type { CountedRecord, RecordSource } from './usage-record';
 
 /** The messages of one fetched partition batch. */
 export interface UsageBatch {
@@ -13,11 +13,12 @@ export interface UsageBatch {
 export interface PreparedBatch {
   topic: string;
   partition: number;
+  /** Records the batch's messages held (a message that could not be decoded counts as one). */
   received: number;
   /** Offset to commit once the batch is written: the last offset + 1. */
   nextOffset: string;
   /** With the message each came from (for a dead letter when Postgres refuses it). */
-  counted: Array<CountedRecord & { item: KafkaMessage }>;
+  counted: Array<CountedRecord & { item: RecordSource }>;
   letters: DeadLetter[];
   /** Copies of a record earlier in the same batch. */
   duplicates: number;

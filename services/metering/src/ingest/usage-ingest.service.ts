@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@gatehouse/observability';
 import { LOGGER } from '@gatehouse/platform';
-import type { KafkaMessage } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { METERING_SETTINGS, type MeteringSettings } from '../metering.config';
@@ -12,24 +11,24 @@ import { QuotaStatePublisher } from '../quotas/quota-state.publisher';
 import { PartitionManager } from '../retention/partition-manager';
 import { utcDay } from '../time/period';
 import { isolateDataExceptions, sqlState } from './data-exception';
-import { type DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
+import { type DeadLetter, DeadLetterPublisher, recordLetter } from './dead-letter.publisher';
 import { IngestMetrics, type IngestPhase } from './ingest.metrics';
 import { classifyRecords } from './record-classifier';
 import type { IngestOutcome, PreparedBatch, UsageBatch } from './usage-batch';
 import { UsageCountRepository } from './usage-count.repository';
 import { decodeUsageMessage } from './usage-record.decoder';
-import { type CountedRecord, ledgerKey, type UsageRecord } from './usage-record';
+import { type CountedRecord, ledgerKey, type RecordSource, type UsageRecord } from './usage-record';
 
 // 40P01 deadlock, 40001 serialization failure: the transaction is safe to run again at once.
 const RETRIABLE_SQLSTATES = new Set(['40P01', '40001']);
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
-type SourcedRecord = CountedRecord & { item: KafkaMessage; topic: string; partition: number };
+type SourcedRecord = CountedRecord & { item: RecordSource; topic: string; partition: number };
 
 const keyOf = (entry: CountedRecord) => ledgerKey(entry.atDay, entry.record.recordId.toLowerCase());
 
 /**
- * Counts usage messages exactly once. `prepare` validates and classifies a batch (CPU only;
+ * Counts usage records exactly once, whether they came one per message or in batch events. `prepare` validates and classifies a batch (CPU only;
  * bad messages become dead letters); `write` sends the dead letters, then in one transaction
  * inserts the new records into the ledger and adds only those to the rollups and quota
  * counters, publishing quota changes through the outbox. Offsets are committed by the caller
@@ -55,18 +54,26 @@ export class UsageIngestService {
   prepare({ topic, partition, messages }: UsageBatch): PreparedBatch {
     const started = performance.now();
     const letters: DeadLetter[] = [];
-    const valid: Array<{ item: KafkaMessage; record: UsageRecord }> = [];
+    const valid: Array<{ item: RecordSource; record: UsageRecord }> = [];
+    let received = 0;
     for (const message of messages) {
       const decoded = decodeUsageMessage(message.value);
-      if (decoded.ok) valid.push({ item: message, record: decoded.record });
-      else letters.push({ topic, partition, message, reason: decoded.reason, code: decoded.code });
+      if (!decoded.ok) {
+        received += 1;
+        letters.push({ topic, partition, message, reason: decoded.reason, code: decoded.code });
+        continue;
+      }
+      const source: RecordSource = { message, batch: decoded.batch };
+      received += decoded.records.length + decoded.refused.length;
+      for (const record of decoded.records) valid.push({ item: source, record });
+      for (const refused of decoded.refused) letters.push(recordLetter(topic, partition, source, refused.record, refused.recordId, refused));
     }
     const classified = classifyRecords(valid, this.clock.now().getTime(), this.settings);
-    for (const refusal of classified.refused) letters.push({ topic, partition, message: refusal.item, reason: refusal.reason, code: refusal.code });
+    for (const refusal of classified.refused) letters.push(recordLetter(topic, partition, refusal.item, refusal.record, refusal.record.recordId, refusal));
     const last = messages.at(-1)?.offset ?? '-1';
     const preparedIn = (performance.now() - started) / 1000;
     this.metrics.phase.observe({ phase: 'decode' }, preparedIn);
-    return { topic, partition, received: messages.length, nextOffset: (BigInt(last) + 1n).toString(), counted: classified.counted, letters, duplicates: classified.duplicatesInBatch, preparedIn };
+    return { topic, partition, received, nextOffset: (BigInt(last) + 1n).toString(), counted: classified.counted, letters, duplicates: classified.duplicatesInBatch, preparedIn };
   }
 
   /** Prepares and writes in one go. */
@@ -111,13 +118,12 @@ export class UsageIngestService {
     const { results, refused } = await isolateDataExceptions(counted, (part) => this.transaction((manager) => this.count(manager, part, quotas, now, timer)));
     const fresh = results.flat();
     timer.lap('commit');
-    const unstorable = refused.map(({ item, error }): DeadLetter => ({
-      topic: item.topic,
-      partition: item.partition,
-      message: item.item,
-      code: 'ERR_UNSTORABLE',
-      reason: `Postgres refused record ${item.record.recordId} (SQLSTATE ${sqlState(error)}): ${error.message}`,
-    }));
+    const unstorable = refused.map(({ item, error }) =>
+      recordLetter(item.topic, item.partition, item.item, item.record, item.record.recordId, {
+        code: 'ERR_UNSTORABLE',
+        reason: `Postgres refused record ${item.record.recordId} (SQLSTATE ${sqlState(error)}): ${error.message}`,
+      }),
+    );
     if (unstorable.length > 0) {
       this.logger.warn({ refused: unstorable.length, first: unstorable[0]!.reason }, 'usage records Postgres cannot count were isolated from their batch');
       await this.deadLetters.publish(unstorable, now);

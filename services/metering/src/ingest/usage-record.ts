@@ -1,6 +1,14 @@
 import type { EventData, UsageRecordedV1 } from '@gatehouse/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import type { BatchOrigin } from './usage-record.decoder';
 
 export type UsageRecord = EventData<typeof UsageRecordedV1>;
+
+/** The message a record came in and, when that message is a batch event, the batch's envelope attributes. */
+export interface RecordSource {
+  message: KafkaMessage;
+  batch: BatchOrigin | null;
+}
 
 /** A validated record with where it came from and how it is counted. */
 export interface CountedRecord {

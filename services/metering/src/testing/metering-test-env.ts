@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { INestApplication, Type } from '@nestjs/common';
 import { baseConfigSchema, loadConfig, port } from '@gatehouse/config';
-import { encodeEvent, type EventData, type EventDefinition, KeyStateV1, newEnvelope, type PublicJwk, Topics, UsageRecordedV1 } from '@gatehouse/contracts';
+import { encodeEvent, type EventData, type EventDefinition, KeyStateV1, newEnvelope, type PublicJwk, Topics, UsageBatchRecordedV1, UsageRecordedV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics, topicName } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { dropSchema } from '@gatehouse/persistence';
@@ -136,6 +136,12 @@ export class MeteringTestEnv {
   encode(record: UsageRecord): Message {
     const envelope = newEnvelope(UsageRecordedV1.type, record, { source: '/gatehouse/gateway', tenant: record.tenantId, subject: record.recordId });
     return { key: record.recordId, value: JSON.stringify(envelope) };
+  }
+
+  /** The batch event the gateway would produce for `records` (all of one tenant; not re-validated here). */
+  encodeBatch(records: readonly UsageRecord[], batchId = randomUUID()): Message {
+    const envelope = newEnvelope(UsageBatchRecordedV1.type, { batchId, tenantId: records[0]!.tenantId, records }, { source: '/gatehouse/gateway', tenant: records[0]!.tenantId, subject: batchId });
+    return { key: batchId, value: JSON.stringify(envelope) };
   }
 
   /** Produces prepared messages to the usage topic in large batches, a few requests in flight. */

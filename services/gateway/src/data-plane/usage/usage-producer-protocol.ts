@@ -15,5 +15,5 @@ export interface UsageProducerSetup {
 export type UsageProducerRequest = { readonly op: 'send'; readonly id: number; readonly records: UsageRecord[] } | { readonly op: 'close' };
 
 export type UsageProducerResponse =
-  | { readonly op: 'sent'; readonly id: number; readonly error?: { readonly message: string; readonly contract: boolean } }
+  | { readonly op: 'sent'; readonly id: number; readonly messages?: number; readonly error?: { readonly message: string; readonly contract: boolean } }
   | { readonly op: 'closed' };

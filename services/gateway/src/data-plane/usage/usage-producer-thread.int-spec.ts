@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { ContractViolationError, UsageRecordedV1 } from '@gatehouse/contracts';
+import { ContractViolationError, type Envelope, UsageBatchRecordedV1, UsageRecordedV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics } from '@gatehouse/messaging';
 import { createLogger } from '@gatehouse/observability';
 import { fixtureOf, TopicCollector } from '@gatehouse/testing';
@@ -11,15 +11,16 @@ import type { UsageRecord } from './usage-record';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
 const prefix = `${process.env.KAFKA_TOPIC_PREFIX ?? 'test.'}usage-thread-${Math.random().toString(16).slice(2, 10)}.`;
 const kafka = createKafka({ clientId: 'usage-thread-test', brokers, logger: createLogger({ service: 'usage-thread-test', level: 'error' }) });
-const records = (count: number): UsageRecord[] => Array.from({ length: count }, () => ({ ...fixtureOf(UsageRecordedV1), recordId: crypto.randomUUID() }));
+const records = (count: number, tenantId = 'tenant-a'): UsageRecord[] => Array.from({ length: count }, () => ({ ...fixtureOf(UsageRecordedV1), tenantId, recordId: crypto.randomUUID() }));
+const recordsIn = (envelopes: Array<Envelope<Record<string, any>>>): UsageRecord[] => envelopes.flatMap((envelope) => envelope.data.records as UsageRecord[]);
 
 describe('UsageProducerThread', () => {
   const registry = new Registry();
   const thread = new UsageProducerThread({ service: 'gateway', clientId: 'usage-thread-test', brokers, prefix, source: '/gatehouse/gateway', logLevel: 'error', registry });
-  const collector = new TopicCollector(kafka, [UsageRecordedV1.topic], { prefix });
+  const collector = new TopicCollector(kafka, [UsageBatchRecordedV1.topic], { prefix });
 
   beforeAll(async () => {
-    await ensureTopics(kafka, prefix, [UsageRecordedV1.topic]);
+    await ensureTopics(kafka, prefix, [UsageBatchRecordedV1.topic]);
     await collector.start();
     thread.start();
   });
@@ -29,16 +30,20 @@ describe('UsageProducerThread', () => {
     await collector.stop();
   });
 
-  it('produces every record of a batch from the worker thread, as usage events with the gateway as source', async () => {
-    const batch = records(250);
+  it('produces every record of a batch from the worker thread, one batch event per tenant with the gateway as source', async () => {
+    const batch = [...records(150, 'tenant-a'), ...records(100, 'tenant-b')];
     await thread.send(batch);
     const wanted = new Set(batch.map((record) => record.recordId));
-    await collector.waitFor((messages) => messages.filter((message) => wanted.has(message.envelope?.data.recordId)).length === batch.length, 'the batch');
-    const envelopes = collector.ofType(UsageRecordedV1).filter((envelope) => wanted.has(envelope.data.recordId));
-    expect(envelopes).toHaveLength(batch.length);
+    const produced = () => collector.ofType(UsageBatchRecordedV1).filter((envelope) => wanted.has(envelope.data.records[0].recordId));
+    await collector.waitFor(() => recordsIn(produced()).length === batch.length, 'the batch');
+    const envelopes = produced();
+    expect(envelopes.map((envelope) => [envelope.tenant, envelope.data.records.length]).sort()).toEqual([
+      ['tenant-a', 150],
+      ['tenant-b', 100],
+    ]);
     expect(envelopes.every((envelope) => envelope.source === '/gatehouse/gateway')).toBe(true);
-    expect(envelopes[0]!.data).toEqual(batch.find((record) => record.recordId === envelopes[0]!.data.recordId));
-    expect(await registry.getSingleMetricAsString('gatehouse_messaging_published_total')).toContain(`topic="${prefix}${UsageRecordedV1.topic.name}"} 250`);
+    expect(recordsIn(envelopes).sort((a, b) => a.recordId.localeCompare(b.recordId))).toEqual([...batch].sort((a, b) => a.recordId.localeCompare(b.recordId)));
+    expect(await registry.getSingleMetricAsString('gatehouse_messaging_published_total')).toContain(`topic="${prefix}${UsageBatchRecordedV1.topic.name}"} 2`);
   });
 
   it('refuses a batch holding a record that breaks the contract with a ContractViolationError, so the shipper can drop just that record', async () => {
@@ -62,6 +67,6 @@ describe('UsageProducerThread', () => {
     const batch = records(3);
     await thread.send(batch);
     const wanted = new Set(batch.map((record) => record.recordId));
-    await collector.waitFor((messages) => messages.filter((message) => wanted.has(message.envelope?.data.recordId)).length === batch.length, 'the batch after the restart');
+    await collector.waitFor(() => recordsIn(collector.ofType(UsageBatchRecordedV1)).filter((record) => wanted.has(record.recordId)).length === batch.length, 'the batch after the restart');
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ContractViolationError, UsageRecordedV1 } from '@gatehouse/contracts';
+import { ContractViolationError, UsageBatchRecordedV1 } from '@gatehouse/contracts';
 import { type MessagingMetrics, messagingMetrics, topicName } from '@gatehouse/messaging';
 import type { Logger } from '@gatehouse/observability';
 import type { Registry } from 'prom-client';
@@ -29,7 +29,6 @@ function workerScript(): string {
 }
 
 interface Pending {
-  readonly records: number;
   resolve(): void;
   reject(error: Error): void;
 }
@@ -53,7 +52,7 @@ export class UsageProducerThread implements UsageSink {
   private readonly metrics: MessagingMetrics | undefined;
 
   constructor(private readonly options: UsageProducerThreadOptions) {
-    this.topic = topicName(options.prefix, UsageRecordedV1.topic);
+    this.topic = topicName(options.prefix, UsageBatchRecordedV1.topic);
     this.metrics = messagingMetrics(options.registry);
   }
 
@@ -67,7 +66,7 @@ export class UsageProducerThread implements UsageSink {
     const worker = this.spawn();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { records: records.length, resolve, reject });
+      this.pending.set(id, { resolve, reject });
       worker.postMessage({ op: 'send', id, records } satisfies UsageProducerRequest);
     });
   }
@@ -120,7 +119,7 @@ export class UsageProducerThread implements UsageSink {
     if (!pending) return;
     this.pending.delete(message.id);
     if (message.error === undefined) {
-      this.metrics?.published.inc({ topic: this.topic }, pending.records);
+      this.metrics?.published.inc({ topic: this.topic }, message.messages ?? 0);
       pending.resolve();
       return;
     }
