@@ -39,7 +39,7 @@ export const Topics = {
     key: 'provider:<providerId> | model:<modelId> | policy:<policyId> | prompt:<routeId>',
     description: 'AI providers (credential wrapped for the gateway), models and prices, routing policies and prompt API definitions.',
   }),
-  usage: spec({ name: 'gatehouse.gateway.usage', owner: 'gateway', cleanup: 'delete', partitions: 6, key: 'recordId', retentionMs: 7 * 24 * 3600 * 1000, description: 'One usage record per gateway request.' }),
+  usage: spec({ name: 'gatehouse.gateway.usage', owner: 'gateway', cleanup: 'delete', partitions: 6, key: 'batchId (recordId for a single record)', retentionMs: 7 * 24 * 3600 * 1000, description: 'One usage record per gateway request, in batch events of one tenant each.' }),
   meteringEvents: spec({ name: 'gatehouse.metering.events', owner: 'metering', cleanup: 'delete', partitions: 3, key: 'quota key', description: 'Quota warnings, exceedances and resets.' }),
   quotaState: spec({ name: 'gatehouse.metering.quotas', owner: 'metering', cleanup: 'compact', partitions: 3, key: 'quota key', description: 'Current quota state per subscription, metric and period.' }),
 } as const satisfies Record<string, TopicSpec>;

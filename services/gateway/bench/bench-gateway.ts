@@ -7,6 +7,7 @@ import { UsageBatchRecordedV1 } from '@gatehouse/contracts';
 import { createKafka, ensureTopics, EventProducer, MAX_REQUEST_BYTES } from '@gatehouse/messaging';
 import { Registry } from 'prom-client';
 import { DataPlane } from '../src/data-plane/data-plane';
+import { gatewayConfigSchema } from '../src/gateway.config';
 import { encodeUsageBatches } from '../src/data-plane/usage/usage-batches';
 import { UsageProducerThread } from '../src/data-plane/usage/usage-producer-thread';
 import type { UsageRecord, UsageSink } from '../src/data-plane/usage/usage-record';
@@ -103,9 +104,10 @@ process.once('message', async (message: { state: BenchState; secret: { id: strin
       upstreamConnections: 128,
       circuitFailures: 5,
       circuitOpenMs: 5_000,
-      usageBatchSize: 500,
-      usageFlushMs: 100,
-      usageSendTimeoutMs: 5_000,
+      // As deployed by default.
+      usageBatchSize: gatewayConfigSchema.GATEWAY_USAGE_BATCH_SIZE.parse(undefined),
+      usageFlushMs: gatewayConfigSchema.GATEWAY_USAGE_FLUSH_MS.parse(undefined),
+      usageSendTimeoutMs: gatewayConfigSchema.GATEWAY_USAGE_SEND_TIMEOUT_MS.parse(undefined),
     },
     registry: new Registry(),
     sink: usage.sink,

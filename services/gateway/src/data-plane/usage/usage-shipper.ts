@@ -12,7 +12,7 @@ export interface UsageShipperOptions {
   readonly logger?: Logger;
   /** Records per batch; a full batch is flushed at once. Default 500. */
   readonly batchSize?: number;
-  /** Longest a record waits in memory. Default 100 ms. */
+  /** Longest a record waits in memory. Default 500 ms. */
   readonly flushIntervalMs?: number;
   /** A send not acknowledged within this time counts as failed, whatever it does later; the batch goes to the journal. Default 5 s. */
   readonly sendTimeoutMs?: number;
@@ -73,7 +73,7 @@ export class UsageShipper {
   }
 
   start(): void {
-    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 100);
+    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 500);
     this.flushTimer.unref();
     if (this.degraded) this.run();
   }
