@@ -1,6 +1,7 @@
 import type { Kafka, ProducerBatch } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
-import { EventProducer } from './event-producer';
+import { type EncodedEvent, newEnvelope, TenantChangedV1 } from '@gatehouse/contracts';
+import { EventProducer, MAX_REQUEST_BYTES } from './event-producer';
 
 interface Pending {
   readonly topics: string[];
@@ -13,6 +14,8 @@ class FakeProducer {
   readonly events = { DISCONNECT: 'producer.disconnect' };
   readonly pending: Pending[] = [];
   readonly sent: string[][] = [];
+  /** Per request, the values it carried. */
+  readonly values: string[][] = [];
   failConnects = 0;
   disconnected = false;
   hold = false;
@@ -35,6 +38,7 @@ class FakeProducer {
   sendBatch(batch: ProducerBatch): Promise<void> {
     const topics = batch.topicMessages!.map((entry) => entry.topic);
     this.sent.push(topics);
+    this.values.push(batch.topicMessages!.flatMap((entry) => entry.messages.map((message) => String(message.value))));
     if (!this.hold) return Promise.resolve();
     return new Promise((resolve, reject) => this.pending.push({ topics, resolve, reject }));
   }
@@ -134,5 +138,24 @@ describe('EventProducer', () => {
     // Each failed connect retires that producer too: producers 2 and 3 failed, 4 connected.
     expect(producers.map((producer) => producer.disconnected)).toEqual([true, true, true, false]);
     await subject.disconnect();
+  });
+
+  it('splits encoded events into requests of at most MAX_REQUEST_BYTES, in order, and refuses one larger than that before sending anything', async () => {
+    const { producers, subject } = setUp();
+    // Only the size matters here: sizes no schema of the contracts allows.
+    const event = (filler: string): EncodedEvent => {
+      const envelope = newEnvelope(TenantChangedV1.type, { filler }, { source: '/test', tenant: 'acme' });
+      return { key: envelope.id, envelope, value: JSON.stringify(envelope) };
+    };
+    const large = Array.from({ length: 5 }, (_, index) => event(`${index}`.padEnd(MAX_REQUEST_BYTES / 3, 'x')));
+    await subject.publishEncoded(TenantChangedV1.topic, large);
+    const requests = producers[0]!.values;
+    expect(requests.map((values) => values.length)).toEqual([2, 2, 1]);
+    expect(requests.flat()).toEqual(large.map((encoded) => encoded.value));
+    for (const values of requests) expect(values.reduce((sum, value) => sum + Buffer.byteLength(value), 0)).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+
+    const tooLarge = event('y'.repeat(MAX_REQUEST_BYTES));
+    await expect(subject.publishEncoded(TenantChangedV1.topic, [event('small'), tooLarge])).rejects.toThrow(/at most \d+ go in one request/);
+    expect(producers[0]!.values).toHaveLength(3);
   });
 });

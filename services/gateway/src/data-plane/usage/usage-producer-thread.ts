@@ -34,10 +34,10 @@ interface Pending {
 }
 
 /**
- * A usage sink that produces in a worker thread. Encoding a batch (schema check, envelope,
- * JSON, Kafka framing) costs tens of microseconds a record and kafkajs allocates a good deal
- * per request; on the data plane's thread that shows up as event-loop stalls and GC pauses in
- * the latency of the requests around it. Here the data plane only pays for copying the
+ * A usage sink that produces in a worker thread. Encoding a batch (schema check and JSON of
+ * every record, Kafka framing) costs several microseconds a record and kafkajs allocates a good
+ * deal per request; on the data plane's thread that shows up as event-loop stalls and GC pauses
+ * in the latency of the requests around it. Here the data plane only pays for copying the
  * records to the worker.
  *
  * A worker that dies fails the sends it held (the shipper journals and retries them) and is
