@@ -29,40 +29,40 @@ const tokenCount = z.number().int().min(0).max(usageRecordLimits.tokens);
  * idempotency key: metering counts each record id exactly once, whichever event carried it.
  */
 export const usageRecordSchema = z.object({
-    recordId: z.uuid(),
-    /** When the request arrived at the gateway. */
-    at: timestamp,
-    gatewayId: z.string().max(100),
-    /** `unknown` when the request matched no route and carried no credential. */
-    tenantId,
-    applicationId: id.nullable(),
-    apiId: id.nullable(),
-    routeId: id.nullable(),
-    planId: id.nullable(),
-    subscriptionId: id.nullable(),
-    method: z.string().max(20),
-    status: z.number().int().min(100).max(599),
-    /** Why the gateway refused the request, when it did (e.g. `rate_limited`, `invalid_token`). */
-    rejection: z.string().max(100).nullable(),
-    /** At most `usageRecordLimits.latencyMs`, like `upstreamLatencyMs`. */
-    latencyMs: latency,
-    upstreamLatencyMs: latency.nullable(),
-    /** At most `usageRecordLimits.bytes`, like `bytesOut`. */
-    bytesIn: byteCount,
-    bytesOut: byteCount,
-    ai: z
-      .object({
-        provider: z.string().max(100),
-        model: z.string().max(200),
-        /** Each at most `usageRecordLimits.tokens`. */
-        promptTokens: tokenCount,
-        completionTokens: tokenCount,
-        cachedTokens: tokenCount,
-        /** Micro-units of `currency`, at most `usageRecordLimits.costMicros`; null when the model has no price (flagged, never zero). */
-        costMicros: z.number().int().min(0).max(usageRecordLimits.costMicros).nullable(),
-        currency: z.string().length(3).nullable(),
-      })
-      .nullable(),
+  recordId: z.uuid(),
+  /** When the request arrived at the gateway. */
+  at: timestamp,
+  gatewayId: z.string().max(100),
+  /** `unknown` when the request matched no route and carried no credential. */
+  tenantId,
+  applicationId: id.nullable(),
+  apiId: id.nullable(),
+  routeId: id.nullable(),
+  planId: id.nullable(),
+  subscriptionId: id.nullable(),
+  method: z.string().max(20),
+  status: z.number().int().min(100).max(599),
+  /** Why the gateway refused the request, when it did (e.g. `rate_limited`, `invalid_token`). */
+  rejection: z.string().max(100).nullable(),
+  /** At most `usageRecordLimits.latencyMs`, like `upstreamLatencyMs`. */
+  latencyMs: latency,
+  upstreamLatencyMs: latency.nullable(),
+  /** At most `usageRecordLimits.bytes`, like `bytesOut`. */
+  bytesIn: byteCount,
+  bytesOut: byteCount,
+  ai: z
+    .object({
+      provider: z.string().max(100),
+      model: z.string().max(200),
+      /** Each at most `usageRecordLimits.tokens`. */
+      promptTokens: tokenCount,
+      completionTokens: tokenCount,
+      cachedTokens: tokenCount,
+      /** Micro-units of `currency`, at most `usageRecordLimits.costMicros`; null when the model has no price (flagged, never zero). */
+      costMicros: z.number().int().min(0).max(usageRecordLimits.costMicros).nullable(),
+      currency: z.string().length(3).nullable(),
+    })
+    .nullable(),
 });
 
 /**
@@ -78,7 +78,10 @@ export const UsageRecordedV1 = defineEvent({
   tenant: (data) => data.tenantId,
 });
 
-/** Most records one `UsageBatchRecordedV1` carries: the largest records allowed stay well under Kafka's 1 MB message limit. */
+/**
+ * Most records one `UsageBatchRecordedV1` carries: about 200 KB of JSON for typical records. A
+ * producer still splits a batch whose encoding exceeds what one Kafka request may carry.
+ */
 export const USAGE_BATCH_MAX_RECORDS = 500;
 
 /**

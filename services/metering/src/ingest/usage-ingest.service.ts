@@ -28,8 +28,9 @@ type SourcedRecord = CountedRecord & { item: RecordSource; topic: string; partit
 const keyOf = (entry: CountedRecord) => ledgerKey(entry.atDay, entry.record.recordId.toLowerCase());
 
 /**
- * Counts usage records exactly once, whether they came one per message or in batch events. `prepare` validates and classifies a batch (CPU only;
- * bad messages become dead letters); `write` sends the dead letters, then in one transaction
+ * Counts usage records exactly once, whether they came one per message or in batch events.
+ * `prepare` validates and classifies a batch (CPU only; bad messages, and bad records of a
+ * batch event, become dead letters); `write` sends the dead letters, then in one transaction
  * inserts the new records into the ledger and adds only those to the rollups and quota
  * counters, publishing quota changes through the outbox. Offsets are committed by the caller
  * after `write` resolved; a redelivery is deduplicated by the ledger. A transaction Postgres
