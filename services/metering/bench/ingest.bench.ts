@@ -103,7 +103,11 @@ export async function ingestBenchmark(env: MeteringTestEnv, count: number): Prom
   const flush: UsageRecord[] = [];
   const encodeFlush = () => {
     const byTenant = new Map<string, UsageRecord[]>();
-    for (const record of flush.splice(0)) byTenant.set(record.tenantId, [...(byTenant.get(record.tenantId) ?? []), record]);
+    for (const record of flush.splice(0)) {
+      const group = byTenant.get(record.tenantId);
+      if (group) group.push(record);
+      else byTenant.set(record.tenantId, [record]);
+    }
     for (const records of byTenant.values()) chunk.push(env.encodeBatch(records));
   };
   for (const record of traffic(count, Date.now())) {
