@@ -30,7 +30,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const limit = options.bodyLimit ?? '1mb';
-  app.use(bodyParser(json({ limit, type: ['application/json', 'application/*+json'] }), limit));
+  app.use(bodyParser(json({ limit, type: ['application/json', 'application/*+json'], verify: refuseNonUtf8 }), limit));
   app.use(bodyParser(urlencoded({ limit: '64kb', extended: false, parameterLimit: 100 }), '64kb'));
   app.use(refuseIllFormedText);
   app.use((request: { headers: Record<string, unknown> }, response: { setHeader(name: string, value: string): void }, next: () => void) => {
@@ -61,6 +61,15 @@ function bodyParser(parse: RequestHandler, limit: string): RequestHandler {
       if (typeof failure.status === 'number' && failure.status < 500) return next(new AppError(failure.status, 'invalid_request', 'request body could not be read'));
       return next(error);
     });
+}
+
+/**
+ * JSON between systems is UTF-8 (RFC 8259 §8.1). body-parser also decodes `charset=utf-16` and
+ * `utf-32`, where a body of an odd length decodes to nothing and would be taken for an empty
+ * object: such bodies are refused as an unsupported charset instead.
+ */
+function refuseNonUtf8(_request: unknown, _response: unknown, _body: Buffer, encoding: string): void {
+  if (encoding.toLowerCase() !== 'utf-8') throw Object.assign(new Error(`unsupported charset ${encoding}`), { type: 'charset.unsupported', charset: encoding });
 }
 
 /**

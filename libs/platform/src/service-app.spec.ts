@@ -73,6 +73,15 @@ describe('service app', () => {
     expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
+  it('refuses a JSON body in any charset but UTF-8 with 415, an odd-length UTF-16 body included', async () => {
+    for (const charset of ['utf-16', 'utf-16le', 'utf-32', 'latin1']) {
+      const response = await post('N', `application/json; charset=${charset}`);
+      expect(response.status, charset).toBe(415);
+      expect(await response.json()).toMatchObject({ error: 'unsupported_media_type', message: `unsupported charset ${charset}` });
+    }
+    expect((await post(JSON.stringify({ name: 'x', count: 1 }), 'application/json; charset=UTF-8')).status).toBe(201);
+  });
+
   it('names each invalid field', async () => {
     const response = await post(JSON.stringify({ name: '', count: 1.5 }));
     expect(response.status).toBe(400);
