@@ -84,6 +84,14 @@ export const UsageRecordedV1 = defineEvent({
  */
 export const USAGE_BATCH_MAX_RECORDS = 500;
 
+const usageBatchOf = <R extends z.ZodType>(record: R) => z.object({ batchId: z.uuid(), tenantId, records: z.array(record).min(1).max(USAGE_BATCH_MAX_RECORDS) });
+
+/**
+ * A batch event's own fields with its records left unchecked: what a consumer validates first
+ * when the whole batch was refused, to count the valid records of it and refuse the others.
+ */
+export const usageBatchShellSchema = usageBatchOf(z.unknown());
+
 /**
  * Usage records of one tenant, as the gateway produces them: one Kafka message for up to
  * `USAGE_BATCH_MAX_RECORDS` requests instead of one each, which takes most of the cost of
@@ -94,13 +102,7 @@ export const USAGE_BATCH_MAX_RECORDS = 500;
 export const UsageBatchRecordedV1 = defineEvent({
   type: 'gatehouse.gateway.usage.batch.recorded.v1',
   topic: Topics.usage,
-  schema: z
-    .object({
-      batchId: z.uuid(),
-      tenantId,
-      records: z.array(usageRecordSchema).min(1).max(USAGE_BATCH_MAX_RECORDS),
-    })
-    .refine((batch) => batch.records.every((record) => record.tenantId === batch.tenantId), { message: 'every record must belong to the batch tenant', path: ['records'] }),
+  schema: usageBatchOf(usageRecordSchema).refine((batch) => batch.records.every((record) => record.tenantId === batch.tenantId), { message: 'every record must belong to the batch tenant', path: ['records'] }),
   key: (data) => data.batchId,
   tenant: (data) => data.tenantId,
 });

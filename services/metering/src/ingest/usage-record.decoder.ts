@@ -1,5 +1,4 @@
-import { ContractViolationError, decodeEvent, type Envelope, envelopeSchema, tenantId, USAGE_BATCH_MAX_RECORDS, UsageBatchRecordedV1, UsageRecordedV1, usageRecordSchema } from '@gatehouse/contracts';
-import { z } from 'zod';
+import { ContractViolationError, decodeEvent, type Envelope, envelopeSchema, UsageBatchRecordedV1, UsageRecordedV1, usageBatchShellSchema, usageRecordSchema } from '@gatehouse/contracts';
 import type { UsageRecord } from './usage-record';
 
 /** A record of a batch event that cannot be counted, with why. */
@@ -68,7 +67,7 @@ function salvageBatch(value: Buffer | null): DecodeResult | null {
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success || envelope.data.type !== UsageBatchRecordedV1.type) return null;
-  const shell = batchShell.safeParse(envelope.data.data);
+  const shell = usageBatchShellSchema.safeParse(envelope.data.data);
   if (!shell.success) return null;
   const result = { ok: true as const, batch: originOf(envelope.data), records: [] as UsageRecord[], refused: [] as RefusedRecord[] };
   for (const [index, raw] of shell.data.records.entries()) {
@@ -85,10 +84,3 @@ function salvageBatch(value: Buffer | null): DecodeResult | null {
   }
   return result;
 }
-
-/** A batch event's own fields, its records unchecked. */
-const batchShell = z.object({
-  batchId: z.uuid(),
-  tenantId,
-  records: z.array(z.unknown()).min(1).max(USAGE_BATCH_MAX_RECORDS),
-});
